@@ -1,0 +1,4 @@
+"""Inspect entry point (`[project.entry-points.inspect_ai]`): registers astray's model provider and
+tasks so `inspect eval astray/<task> --model astray/embedded` works."""
+
+from astray.models.inspect_provider import AstrayModelAPI  # noqa: F401

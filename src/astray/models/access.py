@@ -1,0 +1,30 @@
+"""Open any astray-named model as an Inspect `Model`, turning provider start-up failures (missing
+API key, unknown provider, bad path) into one-line `ModelAccessError`s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspect_ai.model import GenerateConfig, Model, get_model
+
+from astray.errors import AstrayError, ModelAccessError, one_line
+from astray.models.naming import ModelRef, resolve_model
+
+
+def open_model(name: str | ModelRef, config: GenerateConfig | None = None, **model_args: Any) -> Model:
+    """Resolve `name` and return the Inspect model for it.
+
+    Args:
+        name: Any astray model name (see `astray.models.naming`).
+        config: Default generation config for the model.
+        **model_args: Provider-specific arguments (e.g. `batch_size` for local models).
+    """
+    ref = resolve_model(name) if isinstance(name, str) else name
+    import astray._registry  # noqa: F401  (registers the astray provider without the entry point)
+
+    try:
+        return get_model(ref.inspect_name, config=config or GenerateConfig(), **model_args)
+    except AstrayError:
+        raise
+    except Exception as err:  # provider start-up errors vary by provider; keep the first line
+        raise ModelAccessError(f"could not open model '{ref.name}': {one_line(err)}") from err

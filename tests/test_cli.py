@@ -1,0 +1,57 @@
+"""The CLI: one-line errors for user mistakes, help that teaches, and a real chat."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ASTRAY = str(Path(sys.executable).parent / "astray")
+
+
+def run(*args, env=None):
+    return subprocess.run([ASTRAY, *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("models", "chat"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("chat", "embeded", "hi"), "unknown model 'embeded'"),
+        (("chat", "./no-such-dir", "hi"), "model directory not found"),
+        (("models", "prepare", "gpt2"), "only 'embedded' needs preparing"),
+    ],
+)
+def test_user_errors_print_one_line_and_exit_nonzero(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_api_key_is_one_line():
+    env = {k: "" for k in ("OPENAI_API_KEY", "AZUREAI_OPENAI_API_KEY")}
+    result = run("chat", "openai/gpt-4o-mini", "hi", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "OPENAI_API_KEY" in result.stderr
+
+
+def test_debug_shows_the_traceback():
+    result = run("--debug", "chat", "embeded", "hi")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+@pytest.mark.slow
+def test_chat_with_the_embedded_model_prints_the_answer_and_its_provenance():
+    result = run("chat", "embedded", "What is the capital of France?")
+    assert result.returncode == 0, result.stderr
+    assert "Paris" in result.stdout
+    assert "model=embedded" in result.stderr and "temperature=0.0" in result.stderr
