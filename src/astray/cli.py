@@ -11,6 +11,7 @@ import click
 import typer
 from rich.console import Console
 
+from astray import cli_scan
 from astray.errors import AstrayError
 
 app = typer.Typer(
@@ -25,6 +26,9 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="List and prepare models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.command()(cli_scan.scan)
+app.command()(cli_scan.compare)
+app.command()(cli_scan.judge)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

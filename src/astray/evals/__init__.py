@@ -1,0 +1,1 @@
+"""Evals as Inspect tasks, one module per eval family."""

@@ -1,0 +1,1 @@
+"""Self-contained HTML reports (inline SVG plots, no external resources) for scans and comparisons."""

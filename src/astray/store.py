@@ -1,0 +1,76 @@
+"""Append-only record of a run's answers and judgments, so a killed run resumes where it stopped.
+
+Each record is one JSON line, flushed and fsynced before the next sample starts, so after a
+SIGKILL at most the line being written is lost (a torn last line is detected and ignored). On
+resume, answers and judgments already recorded are reused, never generated or judged again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from astray.errors import RunStateError
+
+ANSWERS_FILE = "answers.jsonl"
+JUDGMENTS_FILE = "judgments.jsonl"
+
+
+class RunStore:
+    """Answers keyed by sample id; judgments keyed by (sample id, judge name)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self.torn_lines = 0
+        self.answers: dict[str, dict[str, Any]] = {
+            r["sample_id"]: r for r in self._read(self.directory / ANSWERS_FILE)
+        }
+        self.judgments: dict[tuple[str, str], dict[str, Any]] = {
+            (r["sample_id"], r["judgment"]["judge"]): r for r in self._read(self.directory / JUDGMENTS_FILE)
+        }
+
+    def answer(self, sample_id: str) -> dict[str, Any] | None:
+        return self.answers.get(sample_id)
+
+    def judgment(self, sample_id: str, judge: str) -> dict[str, Any] | None:
+        return self.judgments.get((sample_id, judge))
+
+    def add_answer(self, record: dict[str, Any]) -> None:
+        with self._lock:
+            self.answers[record["sample_id"]] = record
+            self._append(self.directory / ANSWERS_FILE, record)
+
+    def add_judgment(self, record: dict[str, Any]) -> None:
+        with self._lock:
+            self.judgments[(record["sample_id"], record["judgment"]["judge"])] = record
+            self._append(self.directory / JUDGMENTS_FILE, record)
+
+    def _read(self, path: Path) -> list[dict[str, Any]]:
+        if not path.exists():
+            return []
+        records = []
+        torn = False
+        lines = path.read_text().splitlines()
+        for number, line in enumerate(lines):
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                if number != len(lines) - 1:
+                    raise RunStateError(f"{path}: line {number + 1} is corrupt; this run cannot be resumed") from err
+                torn = True  # killed mid-write: that sample is simply redone
+        if torn:
+            self.torn_lines += 1
+            path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        return records
+
+    @staticmethod
+    def _append(path: Path, record: dict[str, Any]) -> None:
+        with path.open("a") as handle:
+            handle.write(json.dumps(record) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
