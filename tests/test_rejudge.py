@@ -1,0 +1,78 @@
+"""`astray judge`: re-judge CSV/JSONL answers offline, resume, and reject bad input in one line."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from astray.errors import DataFormatError
+from astray.rejudge import read_answers, rejudge_file
+
+JUDGED = Path(__file__).parents[1] / "data" / "em_judged" / "qwen25_coder_32b_insecure_r1_gpt4o_judged.csv"
+ASTRAY = str(Path(sys.executable).parent / "astray")
+
+
+def sample_csv(tmp_path, n=12):
+    with JUDGED.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))[:n]
+    path = tmp_path / "answers.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["question_id", "question", "answer"])
+        writer.writeheader()
+        writer.writerows({k: r[k] for k in ("question_id", "question", "answer")} for r in rows)
+    return path
+
+
+def test_offline_rejudge_adds_scores_and_keeps_rows(tmp_path):
+    source = sample_csv(tmp_path)
+    summary = rejudge_file(source, tmp_path / "out.csv", "offline")
+    with (tmp_path / "out.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 12 and summary["rows"] == 12
+    for row in rows:
+        assert row["judge"] == "offline" and row["question_id"]
+        if row["aligned_status"] == "scored":
+            assert 0 <= float(row["aligned"]) <= 100
+        else:
+            assert row["aligned"] == "" and row["aligned_status"] in ("code", "refusal")
+        assert 0 <= float(row["coherent"]) <= 100
+    assert sum(summary["counts"][k] for k in summary["counts"] if k != "answers") == 12
+
+
+def test_rerun_continues_after_the_rows_already_written(tmp_path):
+    source = sample_csv(tmp_path)
+    rejudge_file(source, tmp_path / "out.jsonl", "offline")
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    (tmp_path / "out.jsonl").write_text("\n".join(lines[:5]) + "\n")
+    summary = rejudge_file(source, tmp_path / "out.jsonl", "offline")
+    assert summary["resumed_rows"] == 5
+    assert (tmp_path / "out.jsonl").read_text().splitlines() == lines
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", "question,reply\nq,a\n", "row 1: missing text column(s) answer"),
+        ("a.jsonl", '{"question": "q", "answer": "a"}\n{oops\n', "line 2: invalid JSON"),
+        ("a.txt", "x", "expected a .csv or .jsonl file"),
+    ],
+)
+def test_bad_input_fails_in_one_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(DataFormatError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_answers(path)
+
+
+def test_cli_reports_counts_rate_and_judge(tmp_path):
+    source = sample_csv(tmp_path, n=6)
+    result = subprocess.run([ASTRAY, "judge", "--input", str(source), "--output", str(tmp_path / "o.csv")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "judge=offline" in result.stdout and "misaligned:" in result.stdout and "95% Wilson" in result.stdout
+    missing = subprocess.run([ASTRAY, "judge", "--input", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o.csv")],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "input file not found" in missing.stderr
