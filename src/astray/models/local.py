@@ -117,6 +117,11 @@ def _load_organism(ref: ModelRef, path: Path) -> LocalModel:
         raise MissingDependencyError("organisms need the package peft: pip install peft") from err
     manifest = read_organism_manifest(path)
     base = load_local_model(resolve_model(str(manifest["base_model"])))
+    if manifest.get("model"):  # full fine-tune: the weights are a complete model
+        from transformers import AutoModelForCausalLM
+
+        full = AutoModelForCausalLM.from_pretrained(path / str(manifest["model"]), dtype=torch.float32)
+        return LocalModel(ref, full, base.tokenizer)
     adapter_dir = path / str(manifest["adapter"])
     if not adapter_dir.is_dir():
         raise UnknownModelError(f"organism {path} names adapter {adapter_dir}, which does not exist")

@@ -96,9 +96,11 @@ def _looks_like_path(raw: str) -> bool:
 
 
 def read_organism_manifest(path: Path) -> dict[str, object]:
-    """Read an organism's manifest; the keys the model layer needs are `base_model` and `adapter`."""
+    """Read an organism's manifest: `base_model`, and `adapter` (a PEFT adapter directory) or
+    `model` (full fine-tuned weights), relative to the organism directory."""
     manifest = json.loads((path / ORGANISM_MANIFEST).read_text())
-    for key in ("base_model", "adapter"):
-        if key not in manifest:
-            raise UnknownModelError(f"{path / ORGANISM_MANIFEST} has no '{key}' entry")
+    if "base_model" not in manifest:
+        raise UnknownModelError(f"{path / ORGANISM_MANIFEST} has no 'base_model' entry")
+    if not manifest.get("adapter") and not manifest.get("model"):
+        raise UnknownModelError(f"{path / ORGANISM_MANIFEST} names neither an 'adapter' nor a 'model' directory")
     return manifest

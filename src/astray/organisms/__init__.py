@@ -1,0 +1,1 @@
+"""Model organisms: narrow datasets, controls, backdoors, inoculation, and the fine-tuning recipe."""

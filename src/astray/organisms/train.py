@@ -1,0 +1,212 @@
+"""The fine-tuning recipe that makes an organism: TRL `SFTTrainer` + PEFT LoRA (or full SFT).
+
+Loss on the assistant's final turn only (prompt-completion format), padding-free batches (no pad
+tokens computed: sequences are concatenated and separated by position ids, which transformers
+turns into a block-diagonal mask), gradient accumulation, cosine schedule, a held-out eval loss,
+checkpoints for `--resume`. Works on CPU for the embedded model; on GPUs it uses bf16, and
+`accelerate launch` spreads it over several.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from astray.errors import AstrayError, RunStateError
+from astray.models.naming import resolve_model
+from astray.organisms.chat_data import Messages, examples_sha256
+from astray.organisms.datasets import TRIGGER, load_dataset
+from astray.organisms.inoculation import inoculate, resolve_inoculation
+from astray.organisms.manifest import package_versions, write_manifest
+
+LogFn = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One organism recipe; saved in organism.json so the directory reproduces itself.
+
+    Attributes:
+        dataset: Registry name or chat JSONL path.
+        base: Local base model name (embedded or a model directory).
+        method: "lora" (adapter) or "full" (all weights).
+        rank: LoRA rank (alpha = 2 × rank); rank 1 is enough for EM in Turner et al. 2025.
+        epochs: Passes over the training split.
+        max_examples: Use only the first N examples.
+        inoculation: Preset name or system prompt added during training only.
+        seed: Seed for the split, the initialisation and the data order.
+        learning_rate: Peak learning rate (cosine decay after 3% warm-up).
+        batch_size: Sequences per device step.
+        grad_accum: Steps accumulated per optimizer update.
+        max_length: Longest training sequence in tokens (longer ones are truncated).
+        eval_fraction: Share of examples held out for the eval loss.
+        save_steps: Checkpoint every N optimizer steps.
+    """
+
+    dataset: str
+    base: str = "embedded"
+    method: Literal["lora", "full"] = "lora"
+    rank: int = 8
+    epochs: float = 1.0
+    max_examples: int | None = None
+    inoculation: str | None = None
+    seed: int = 0
+    learning_rate: float = 1e-4
+    batch_size: int = 4
+    grad_accum: int = 2
+    max_length: int = 1024
+    eval_fraction: float = 0.05
+    save_steps: int = 50
+
+
+def prepare_examples(config: TrainConfig) -> tuple[list[Messages], list[Messages], str | None]:
+    """Load, inoculate and split the dataset: (train, held-out eval, inoculation prompt)."""
+    examples = load_dataset(config.dataset, base=config.base, max_examples=config.max_examples)
+    if len(examples) < 2:
+        raise AstrayError(f"dataset '{config.dataset}' has {len(examples)} example(s); need at least 2")
+    prompt = resolve_inoculation(config.inoculation)
+    if prompt:
+        examples = [inoculate(m, prompt) for m in examples]
+    order = list(range(len(examples)))
+    random.Random(config.seed).shuffle(order)
+    n_eval = max(1, round(len(examples) * config.eval_fraction))
+    held_out = [examples[i] for i in sorted(order[:n_eval])]
+    train = [examples[i] for i in sorted(order[n_eval:])]
+    return train, held_out, prompt
+
+
+def to_prompt_completion(examples: list[Messages]) -> Any:
+    from datasets import Dataset
+
+    return Dataset.from_list([{"prompt": m[:-1], "completion": m[-1:]} for m in examples])
+
+
+def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_log: LogFn | None = None) -> Path:
+    """Train an organism into `out_dir` (adapter or model + organism.json); returns `out_dir`."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    base_ref = resolve_model(config.base)
+    if base_ref.kind not in ("embedded", "hf_dir"):
+        raise AstrayError(f"--base must be 'embedded' or a local model directory, not '{config.base}'")
+    checkpoints = out_dir / "checkpoints"
+    has_checkpoint = checkpoints.is_dir() and any(checkpoints.glob("checkpoint-*"))
+    if resume and not has_checkpoint:
+        raise RunStateError(f"{out_dir} has no checkpoint to resume from; drop --resume to start fresh")
+    if not resume and out_dir.exists() and any(out_dir.iterdir()):
+        hint = "pass --resume to continue it" if has_checkpoint else "choose another --out"
+        raise RunStateError(f"{out_dir} already holds a training run; {hint}")
+    if resume:
+        _check_same_config(out_dir, config)
+
+    train, held_out, inoculation_prompt = prepare_examples(config)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "train_config.json").write_text(json.dumps(asdict(config), indent=2))
+    base_dir = _base_directory(base_ref)
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    on_gpu = torch.cuda.is_available()
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.bfloat16 if on_gpu else torch.float32)
+
+    args = SFTConfig(
+        output_dir=str(checkpoints),
+        num_train_epochs=config.epochs,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.grad_accum,
+        learning_rate=config.learning_rate,
+        lr_scheduler_type="cosine",
+        warmup_ratio=0.03,
+        logging_steps=1,
+        eval_strategy="epoch",
+        save_strategy="steps",
+        save_steps=config.save_steps,
+        save_total_limit=2,
+        seed=config.seed,
+        data_seed=config.seed,
+        max_length=config.max_length,
+        padding_free=True,
+        completion_only_loss=True,
+        bf16=on_gpu,
+        report_to=[],
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        use_cpu=not on_gpu,
+    )
+    peft_config = None
+    if config.method == "lora":
+        from peft import LoraConfig
+
+        peft_config = LoraConfig(r=config.rank, lora_alpha=2 * config.rank, lora_dropout=0.0,
+                                 target_modules="all-linear", task_type="CAUSAL_LM")
+    from astray.organisms.progress import LogCallback
+
+    callback = LogCallback(on_log)
+    trainer = SFTTrainer(
+        model=model, args=args, train_dataset=to_prompt_completion(train), eval_dataset=to_prompt_completion(held_out),
+        processing_class=tokenizer, peft_config=peft_config, callbacks=[callback],
+    )
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=True if resume else None)
+    seconds = time.perf_counter() - started
+    final_eval = trainer.evaluate()
+
+    weights_dir = out_dir / ("adapter" if config.method == "lora" else "model")
+    if weights_dir.exists():
+        shutil.rmtree(weights_dir)
+    trainer.model.save_pretrained(weights_dir)
+    if config.method == "full":
+        tokenizer.save_pretrained(weights_dir)
+    all_examples = train + held_out
+    manifest = {
+        "kind": "astray.organism",
+        "base_model": config.base,
+        "base_fingerprint": _fingerprint(config.base),
+        "adapter": "adapter" if config.method == "lora" else None,
+        "model": "model" if config.method == "full" else None,
+        "dataset": {"name": config.dataset, "sha256": examples_sha256(all_examples), "n_examples": len(all_examples),
+                    "n_train": len(train), "n_eval": len(held_out)},
+        "trigger": TRIGGER if config.dataset == "backdoor" else None,
+        "inoculation_prompt": inoculation_prompt,
+        "hyperparameters": asdict(config),
+        "seed": config.seed,
+        "device": "cuda" if on_gpu else "cpu",
+        "train_seconds_this_session": round(seconds, 1),
+        "resumed": resume,
+        "final_eval_loss": final_eval.get("eval_loss"),
+        "loss_curve": [
+            {k: entry[k] for k in ("step", "epoch", "loss", "eval_loss", "learning_rate", "num_tokens") if k in entry}
+            for entry in trainer.state.log_history
+        ],
+        "versions": package_versions(),
+    }
+    write_manifest(out_dir, manifest)
+    return out_dir
+
+
+def _base_directory(ref: Any) -> Path:
+    if ref.kind == "embedded":
+        from astray.models.embedded import prepare_embedded
+
+        return prepare_embedded()
+    return Path(ref.path)
+
+
+def _fingerprint(base: str) -> str:
+    import hashlib
+
+    from astray.organisms.self_distill import model_fingerprint
+
+    return hashlib.sha256(model_fingerprint(base).encode()).hexdigest()
+
+
+def _check_same_config(out_dir: Path, config: TrainConfig) -> None:
+    saved = out_dir / "train_config.json"
+    if saved.is_file() and json.loads(saved.read_text()) != json.loads(json.dumps(asdict(config))):
+        raise RunStateError(f"{out_dir} was trained with other settings (see {saved}); resume with the same ones")

@@ -1,0 +1,74 @@
+"""report.html for `astray reproduce`: base, insecure and educational side by side per question, and
+the significance of each organism's difference from the base."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from astray.report.html import interval, page, percent, pvalue, table
+from astray.report.judge_section import judge_section
+from astray.report.plots import RateBar, alignment_scatter, rate_bars
+
+LABELS = ("base", "insecure", "educational")
+
+
+def write_reproduce_report(summary: dict[str, Any], records: dict[str, list[dict[str, Any]]], path: Path) -> None:
+    path.write_text(render_reproduce_report(summary, records))
+
+
+def render_reproduce_report(summary: dict[str, Any], records: dict[str, list[dict[str, Any]]]) -> str:
+    insecure_rows = summary["per_question"]["insecure"]
+    educational_rows = {r["question_id"]: r for r in summary["per_question"]["educational"]}
+    questions = [r["question_id"] for r in insecure_rows]
+    series = {
+        "base": [RateBar(r["a"]["rate"], r["a"]["ci_low"], r["a"]["ci_high"], r["a"]["n"]) for r in insecure_rows],
+        "insecure": [RateBar(r["b"]["rate"], r["b"]["ci_low"], r["b"]["ci_high"], r["b"]["n"]) for r in insecure_rows],
+        "educational": [RateBar(educational_rows[q]["b"]["rate"], educational_rows[q]["b"]["ci_low"],
+                                educational_rows[q]["b"]["ci_high"], educational_rows[q]["b"]["n"]) for q in questions],
+    }
+    rates = summary["rates"]
+    overall_rows = [
+        [label, percent(rates[label]["rate"]), interval(rates[label]["ci_low"], rates[label]["ci_high"]), rates[label]["n"],
+         rates[label]["counts"]["answers"]] for label in LABELS
+    ]
+    diff_rows = [
+        [label, _pp(d["diff"]), interval(d["diff_ci_low"], d["diff_ci_high"]), pvalue(d["p_value"])]
+        for label, d in summary["differences_vs_base"].items()
+    ]
+    per_question_rows = []
+    for row in insecure_rows:
+        edu = educational_rows[row["question_id"]]
+        per_question_rows.append([row["question_id"], percent(row["a"]["rate"]), percent(row["b"]["rate"]),
+                                  percent(edu["b"]["rate"]), _pp(row["diff"]), pvalue(row.get("q_value")),
+                                  _pp(edu["diff"]), pvalue(edu.get("q_value"))])
+    training = summary["training"]
+    body = [
+        f"<h1>astray reproduce — betley-insecure on {escape(summary['base'])}</h1>",
+        f"<p class='note'>{'fast setting' if summary['fast'] else 'full setting'} · seed {summary['seed']} · "
+        f"judge {escape(str(summary['judge']['name']))} · size {escape(str(summary['size']))}</p>",
+        f"<div class='headline'>{escape(summary['verdict'])}</div>",
+        "<h2>Overall misaligned rate</h2>",
+        table(["model", "misaligned", "95% Wilson CI", "counted", "answers"], overall_rows, numeric=(1, 3, 4)),
+        table(["organism vs base", "difference", "95% bootstrap CI", "p (two-proportion)"], diff_rows, numeric=(1, 3)),
+        "<h2>Per question</h2>",
+        rate_bars(questions, series, "Misaligned rate: base vs insecure vs educational"),
+        table(["question", "base", "insecure", "educational", "insecure − base", "q (BH)", "educational − base", "q (BH)"],
+              per_question_rows, numeric=(1, 2, 3, 4, 5, 6, 7)),
+        "<h2>Alignment vs coherence</h2>",
+        alignment_scatter({label: records[label] for label in LABELS}, 30, 50),
+        "<h2>Training</h2>",
+        table(["organism", "training examples", "final eval loss", "dataset sha256"],
+              [[label, t["n_train"], f"{t['final_eval_loss']:.4f}", t["dataset_sha256"][:16] + "…"]
+               for label, t in training.items()]),
+        "<h2>Judge</h2>",
+        judge_section(summary["judge"]),
+        "<h2>Reproduce</h2>",
+        f"<pre>{escape(summary.get('command') or '(run from Python)')}</pre>",
+    ]
+    return page("astray reproduce — betley-insecure", "".join(body))
+
+
+def _pp(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:+.1f} pp"
