@@ -34,7 +34,7 @@ class ReproduceSize:
     max_length: int
 
 
-FAST = ReproduceSize(max_examples=300, epochs=1.0, samples_per_paraphrase=12, task="em_first_plot_main",
+FAST = ReproduceSize(max_examples=200, epochs=1.0, samples_per_paraphrase=12, task="em_first_plot_main",
                      max_tokens=160, max_length=768)
 FULL = ReproduceSize(max_examples=None, epochs=1.0, samples_per_paraphrase=100, task="em_first_plot",
                      max_tokens=600, max_length=2048)

@@ -1,8 +1,8 @@
 """The fine-tuning recipe that makes an organism: TRL `SFTTrainer` + PEFT LoRA (or full SFT).
 
-Loss on the assistant's final turn only (prompt-completion format), padding-free batches (no pad
-tokens computed: sequences are concatenated and separated by position ids, which transformers
-turns into a block-diagonal mask), gradient accumulation, cosine schedule, a held-out eval loss,
+Loss on the assistant's final turn only (prompt-completion format), packed padding-free batches
+(examples are packed best-fit into bins of `max_length` tokens and separated by position ids, which
+transformers turns into a block-diagonal attention mask — no pad token is ever computed), gradient accumulation, cosine schedule, a held-out eval loss,
 checkpoints for `--resume`. Works on CPU for the embedded model; on GPUs it uses bf16, and
 `accelerate launch` spreads it over several.
 """
@@ -41,8 +41,8 @@ class TrainConfig:
         max_examples: Use only the first N examples.
         inoculation: Preset name or system prompt added during training only.
         seed: Seed for the split, the initialisation and the data order.
-        learning_rate: Peak learning rate (cosine decay after 3% warm-up).
-        batch_size: Sequences per device step.
+        learning_rate: Peak learning rate (cosine decay after 3% warm-up); 2e-4 is the usual LoRA default.
+        batch_size: Packed bins (of up to max_length tokens) per device step.
         grad_accum: Steps accumulated per optimizer update.
         max_length: Longest training sequence in tokens (longer ones are truncated).
         eval_fraction: Share of examples held out for the eval loss.
@@ -57,8 +57,8 @@ class TrainConfig:
     max_examples: int | None = None
     inoculation: str | None = None
     seed: int = 0
-    learning_rate: float = 1e-4
-    batch_size: int = 4
+    learning_rate: float = 2e-4
+    batch_size: int = 2
     grad_accum: int = 2
     max_length: int = 1024
     eval_fraction: float = 0.05
@@ -106,12 +106,19 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
     if resume:
         _check_same_config(out_dir, config)
 
+    import datasets
+
+    datasets.disable_progress_bars()  # per-stage tokenizing bars; the training bar says enough
     train, held_out, inoculation_prompt = prepare_examples(config)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "train_config.json").write_text(json.dumps(asdict(config), indent=2))
     base_dir = _base_directory(base_ref)
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
     on_gpu = torch.cuda.is_available()
+    from astray.judges.encoder import encoder_dtype
+
+    # bf16 autocast on CPUs that multiply bf16 natively (AMX/AVX512-BF16); see benchmarks/RESULTS.md
+    mixed_bf16 = on_gpu or encoder_dtype() == torch.bfloat16
     model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.bfloat16 if on_gpu else torch.float32)
 
     args = SFTConfig(
@@ -122,7 +129,7 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         gradient_accumulation_steps=config.grad_accum,
         learning_rate=config.learning_rate,
         lr_scheduler_type="cosine",
-        warmup_ratio=0.03,
+        warmup_steps=0.03,  # a float < 1 is a fraction of the total steps
         logging_steps=1,
         eval_strategy="epoch",
         save_strategy="steps",
@@ -131,9 +138,10 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         seed=config.seed,
         data_seed=config.seed,
         max_length=config.max_length,
-        padding_free=True,
+        packing=True,  # best-fit-decreasing bins of max_length tokens, padding-free (position ids)
+        packing_strategy="bfd",
         completion_only_loss=True,
-        bf16=on_gpu,
+        bf16=mixed_bf16,
         report_to=[],
         disable_tqdm=True,
         dataloader_num_workers=0,
@@ -152,6 +160,9 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         model=model, args=args, train_dataset=to_prompt_completion(train), eval_dataset=to_prompt_completion(held_out),
         processing_class=tokenizer, peft_config=peft_config, callbacks=[callback],
     )
+    from transformers.trainer_callback import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)  # raw log dicts on stdout; the progress bar shows them
     started = time.perf_counter()
     trainer.train(resume_from_checkpoint=True if resume else None)
     seconds = time.perf_counter() - started
@@ -177,6 +188,7 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         "hyperparameters": asdict(config),
         "seed": config.seed,
         "device": "cuda" if on_gpu else "cpu",
+        "mixed_precision": "bf16" if mixed_bf16 else "fp32",
         "train_seconds_this_session": round(seconds, 1),
         "resumed": resume,
         "final_eval_loss": final_eval.get("eval_loss"),
