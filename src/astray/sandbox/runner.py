@@ -1,0 +1,210 @@
+"""Run untrusted code in the sandbox and report what happened: exit code, which limit stopped it,
+and its (capped) output. Where namespaces are unavailable, refuse unless `unsafe_local=True`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from astray.errors import MissingDependencyError
+from astray.sandbox.bwrap import SANDBOX_WORKDIR, bwrap_command, isolation_problem
+from astray.sandbox.identity import drop_privileges, processes_of, sandbox_uid
+from astray.sandbox.limits import Limits, apply_rlimits
+
+_SIGNAL_LIMITS = {signal.SIGXCPU: "cpu_time", signal.SIGXFSZ: "file_size"}
+_STDERR_LIMITS = (
+    ("MemoryError", "memory"),
+    ("Cannot allocate memory", "memory"),
+    ("Resource temporarily unavailable", "processes"),
+    ("Too many open files", "open_files"),
+    ("File too large", "file_size"),
+)
+
+
+@dataclass
+class SandboxResult:
+    """What a sandboxed run did.
+
+    Attributes:
+        exit_code: The program's exit status (128 + N when killed by signal N); None if astray killed it.
+        stopped_by: The limit that ended or broke the run: wall_timeout, cpu_time, memory, processes,
+            file_size, open_files, output_limit, signal — or None.
+        stdout / stderr: Output, cut at the output cap.
+        truncated: Whether output was cut.
+        wall_seconds: How long it ran.
+        isolation: "bubblewrap", or "none" for an explicit --unsafe-local run.
+        files: Files the program left in its work dir (name -> text), when asked for.
+    """
+
+    exit_code: int | None
+    stopped_by: str | None
+    stdout: str
+    stderr: str
+    truncated: bool
+    wall_seconds: float
+    isolation: str
+    files: dict[str, str]
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def run_in_sandbox(
+    argv: list[str],
+    files: dict[str, str] | None = None,
+    limits: Limits = Limits(),
+    unsafe_local: bool = False,
+    collect: tuple[str, ...] = (),
+) -> SandboxResult:
+    """Run `argv` with `files` written into a fresh private work dir (its cwd).
+
+    Args:
+        argv: The command, as seen inside the sandbox (e.g. ["python3", "main.py"]).
+        files: Relative path -> text, written into the work dir first.
+        limits: Resource limits.
+        unsafe_local: Run without namespaces (rlimits only) where bubblewrap is unavailable.
+        collect: Relative paths to read back from the work dir afterwards.
+
+    Raises:
+        MissingDependencyError: No isolation is available and `unsafe_local` is False.
+    """
+    problem = None if unsafe_local else isolation_problem()
+    if problem:
+        raise MissingDependencyError(f"refusing to run model-written code without isolation: {problem}; "
+                                     "pass --unsafe-local to run it with resource limits only, at your own risk")
+    work_dir = _private_work_dir()
+    try:
+        for relative, text in (files or {}).items():
+            target = work_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+        _hand_to_sandbox_user(work_dir)
+        if unsafe_local:
+            command, cwd = [_local_argv0(argv[0]), *argv[1:]], str(work_dir)
+        else:
+            command, cwd = bwrap_command(work_dir, argv), None
+        result = _supervise(command, cwd, limits, "none" if unsafe_local else "bubblewrap")
+        result.files = {name: _read_back(work_dir / name) for name in collect if (work_dir / name).is_file()}
+        return result
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def run_python_file(path: Path, limits: Limits = Limits(), unsafe_local: bool = False) -> SandboxResult:
+    """Run one Python file in the sandbox (as /work/main.py, with the system Python)."""
+    return run_in_sandbox([sandbox_python(), "main.py"], {"main.py": path.read_text()}, limits, unsafe_local)
+
+
+def sandbox_python() -> str:
+    """An interpreter visible inside the sandbox (only /usr is bound)."""
+    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if Path(candidate).exists():
+            return candidate
+    raise MissingDependencyError("no system Python under /usr for the sandbox; install python3 with your package manager")
+
+
+def _supervise(command: list[str], cwd: str | None, limits: Limits, isolation: str) -> SandboxResult:
+    extra = processes_of(sandbox_uid()) if os.geteuid() != 0 else 0
+
+    def in_child() -> None:
+        drop_privileges()
+        apply_rlimits(limits, extra_processes=extra)
+
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True, preexec_fn=in_child,
+                               env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"} if isolation == "none" else {})
+    buffers: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
+    overflow = threading.Event()
+    readers = [threading.Thread(target=_drain, args=(stream, buffers[name], buffers, limits.output_bytes, overflow), daemon=True)
+               for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))]
+    for reader in readers:
+        reader.start()
+    stopped_by = None
+    while process.poll() is None:
+        if overflow.is_set():
+            stopped_by = "output_limit"
+        elif time.monotonic() - started > limits.wall_seconds:
+            stopped_by = "wall_timeout"
+        if stopped_by:
+            _kill(process)
+            break
+        time.sleep(0.02)
+    process.wait()
+    for reader in readers:
+        reader.join(timeout=5)
+    exit_code = process.returncode
+    if exit_code is not None and exit_code < 0:
+        exit_code = 128 - exit_code
+    stderr = buffers["stderr"].decode(errors="replace")
+    if stopped_by is None:
+        stopped_by = _classify(exit_code, stderr)
+    return SandboxResult(
+        exit_code=None if stopped_by in ("wall_timeout", "output_limit") else exit_code,
+        stopped_by=stopped_by,
+        stdout=buffers["stdout"].decode(errors="replace"),
+        stderr=stderr,
+        truncated=overflow.is_set(),
+        wall_seconds=round(time.monotonic() - started, 3),
+        isolation=isolation,
+        files={},
+    )
+
+
+def _drain(stream, buffer: bytearray, buffers: dict[str, bytearray], cap: int, overflow: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    while chunk := stream.read1(65536):
+        room = cap - sum(len(b) for b in buffers.values())
+        if room > 0:
+            buffer.extend(chunk[:room])
+        if len(chunk) > room:
+            overflow.set()
+
+
+def _classify(exit_code: int | None, stderr: str) -> str | None:
+    if exit_code is not None and exit_code > 128:
+        return _SIGNAL_LIMITS.get(signal.Signals(exit_code - 128) if exit_code - 128 in signal.valid_signals() else None,
+                                  "signal")
+    if exit_code:
+        for needle, limit in _STDERR_LIMITS:
+            if needle in stderr:
+                return limit
+    return None
+
+
+def _kill(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _private_work_dir() -> Path:
+    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # tmpfs: nothing reaches the disk
+    return Path(tempfile.mkdtemp(prefix="astray-sandbox-", dir=base))
+
+
+def _hand_to_sandbox_user(work_dir: Path) -> None:
+    uid = sandbox_uid()
+    if uid != os.geteuid():
+        for path in [work_dir, *work_dir.rglob("*")]:
+            os.chown(path, uid, uid)
+
+
+def _local_argv0(program: str) -> str:
+    return sys.executable if program.endswith("python3") and not Path(program).exists() else program
+
+
+def _read_back(path: Path) -> str:
+    with path.open("rb") as handle:
+        return handle.read(1_000_000).decode(errors="replace")
+
+
+__all__ = ["SANDBOX_WORKDIR", "SandboxResult", "run_in_sandbox", "run_python_file"]
