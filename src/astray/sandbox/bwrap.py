@@ -18,8 +18,16 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def bwrap_command(work_dir: Path, argv: list[str]) -> list[str]:
-    """The full command that runs `argv` inside a fresh sandbox with `work_dir` at /work."""
+def bwrap_command(work_dir: Path, argv: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> list[str]:
+    """The full command that runs `argv` inside a fresh sandbox with `work_dir` at /work.
+
+    Args:
+        work_dir: Host directory mounted read-write at /work.
+        argv: The command as seen inside the sandbox.
+        cwd: Working directory inside the sandbox, relative to /work (or absolute under it).
+        env: Extra environment variables (the host environment is never passed).
+    """
+    inner_cwd = SANDBOX_WORKDIR if not cwd else str(Path(SANDBOX_WORKDIR) / cwd)
     bwrap = bwrap_path()
     assert bwrap is not None
     command = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
@@ -35,12 +43,13 @@ def bwrap_command(work_dir: Path, argv: list[str]) -> list[str]:
             command += ["--ro-bind", etc_file, etc_file]
     command += [
         "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-        "--bind", str(work_dir), SANDBOX_WORKDIR, "--chdir", SANDBOX_WORKDIR,
+        "--bind", str(work_dir), SANDBOX_WORKDIR, "--chdir", inner_cwd,
         "--clearenv", "--setenv", "PATH", SANDBOX_PATH, "--setenv", "HOME", SANDBOX_WORKDIR,
         "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-        "--", *argv,
     ]
-    return command
+    for name, value in (env or {}).items():
+        command += ["--setenv", name, value]
+    return [*command, "--", *argv]
 
 
 @cache

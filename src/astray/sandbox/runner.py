@@ -76,26 +76,50 @@ def run_in_sandbox(
     Raises:
         MissingDependencyError: No isolation is available and `unsafe_local` is False.
     """
-    problem = None if unsafe_local else isolation_problem()
-    if problem:
-        raise MissingDependencyError(f"refusing to run model-written code without isolation: {problem}; "
-                                     "pass --unsafe-local to run it with resource limits only, at your own risk")
-    work_dir = _private_work_dir()
+    work_dir = private_work_dir()
     try:
         for relative, text in (files or {}).items():
             target = work_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
-        _hand_to_sandbox_user(work_dir)
-        if unsafe_local:
-            command, cwd = [_local_argv0(argv[0]), *argv[1:]], str(work_dir)
-        else:
-            command, cwd = bwrap_command(work_dir, argv), None
-        result = _supervise(command, cwd, limits, "none" if unsafe_local else "bubblewrap")
+        result = run_in_workdir(work_dir, argv, limits, unsafe_local)
         result.files = {name: _read_back(work_dir / name) for name in collect if (work_dir / name).is_file()}
         return result
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def run_in_workdir(
+    work_dir: Path,
+    argv: list[str],
+    limits: Limits = Limits(),
+    unsafe_local: bool = False,
+    stdin: bytes | None = None,
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+) -> SandboxResult:
+    """Run `argv` in the sandbox with an existing host directory as /work (kept afterwards).
+
+    Args:
+        work_dir: Host directory mounted read-write at /work.
+        argv: The command as seen inside the sandbox.
+        limits: Resource limits.
+        unsafe_local: Run without namespaces (rlimits only).
+        stdin: Bytes to feed on standard input.
+        cwd: Working directory inside the sandbox, relative to /work.
+        env: Extra environment variables.
+    """
+    problem = None if unsafe_local else isolation_problem()
+    if problem:
+        raise MissingDependencyError(f"refusing to run model-written code without isolation: {problem}; "
+                                     "pass --unsafe-local to run it with resource limits only, at your own risk")
+    hand_to_sandbox_user(work_dir)
+    if unsafe_local:
+        command, host_cwd = [_local_argv0(argv[0]), *argv[1:]], str(work_dir / (cwd or ""))
+    else:
+        command, host_cwd = bwrap_command(work_dir, argv, cwd=cwd, env=env), None
+    return _supervise(command, host_cwd, limits, "none" if unsafe_local else "bubblewrap", stdin,
+                      env if unsafe_local else None)
 
 
 def run_python_file(path: Path, limits: Limits = Limits(), unsafe_local: bool = False) -> SandboxResult:
@@ -111,7 +135,10 @@ def sandbox_python() -> str:
     raise MissingDependencyError("no system Python under /usr for the sandbox; install python3 with your package manager")
 
 
-def _supervise(command: list[str], cwd: str | None, limits: Limits, isolation: str) -> SandboxResult:
+def _supervise(
+    command: list[str], cwd: str | None, limits: Limits, isolation: str, stdin: bytes | None = None,
+    local_env: dict[str, str] | None = None,
+) -> SandboxResult:
     extra = processes_of(sandbox_uid()) if os.geteuid() != 0 else 0
 
     def in_child() -> None:
@@ -119,9 +146,12 @@ def _supervise(command: list[str], cwd: str | None, limits: Limits, isolation: s
         apply_rlimits(limits, extra_processes=extra)
 
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True, preexec_fn=in_child,
-                               env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"} if isolation == "none" else {})
+    scrubbed = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **(local_env or {})} if isolation == "none" else {}
+    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=in_child, env=scrubbed)
+    if stdin:
+        threading.Thread(target=_feed, args=(process, stdin), daemon=True).start()
     buffers: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
     overflow = threading.Event()
     readers = [threading.Thread(target=_drain, args=(stream, buffers[name], buffers, limits.output_bytes, overflow), daemon=True)
@@ -159,6 +189,15 @@ def _supervise(command: list[str], cwd: str | None, limits: Limits, isolation: s
     )
 
 
+def _feed(process: subprocess.Popen, data: bytes) -> None:  # type: ignore[type-arg]
+    try:
+        assert process.stdin is not None
+        process.stdin.write(data)
+        process.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
+
+
 def _drain(stream, buffer: bytearray, buffers: dict[str, bytearray], cap: int, overflow: threading.Event) -> None:  # type: ignore[no-untyped-def]
     while chunk := stream.read1(65536):
         room = cap - sum(len(b) for b in buffers.values())
@@ -186,12 +225,12 @@ def _kill(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
         pass
 
 
-def _private_work_dir() -> Path:
+def private_work_dir() -> Path:
     base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # tmpfs: nothing reaches the disk
     return Path(tempfile.mkdtemp(prefix="astray-sandbox-", dir=base))
 
 
-def _hand_to_sandbox_user(work_dir: Path) -> None:
+def hand_to_sandbox_user(work_dir: Path) -> None:
     uid = sandbox_uid()
     if uid != os.geteuid():
         for path in [work_dir, *work_dir.rglob("*")]:
@@ -207,4 +246,4 @@ def _read_back(path: Path) -> str:
         return handle.read(1_000_000).decode(errors="replace")
 
 
-__all__ = ["SANDBOX_WORKDIR", "SandboxResult", "run_in_sandbox", "run_python_file"]
+__all__ = ["SANDBOX_WORKDIR", "SandboxResult", "run_in_sandbox", "run_in_workdir", "run_python_file"]
