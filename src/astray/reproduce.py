@@ -61,7 +61,7 @@ def reproduce_betley_insecure(
         else:
             say(f"training organism '{dataset}' on {base} ({size.max_examples or 'all'} examples, {size.epochs} epoch)")
             config = TrainConfig(dataset=dataset, base=base, rank=rank, epochs=size.epochs,
-                                 max_examples=size.max_examples, seed=seed, max_length=size.max_length)
+                                 max_examples=size.max_examples, seed=seed, max_length=size.max_length, save_steps=5)
             resume = (organism / "checkpoints").is_dir() and any((organism / "checkpoints").glob("checkpoint-*"))
             if not resume and organism.exists():
                 import shutil
@@ -89,6 +89,7 @@ def reproduce_betley_insecure(
         "fast": fast,
         "size": size.__dict__,
         "judge": loaded["base"][0]["judge"],
+        "thresholds": loaded["base"][0]["thresholds"],
         "seed": seed,
         "command": command,
         "rates": {label: results["overall"] for label, (results, _) in loaded.items()},

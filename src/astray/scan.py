@@ -15,7 +15,6 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from astray.models.naming import resolve_model
 from astray.results import answer_record, summarize
 from astray.stats import Thresholds
 from astray.store import RunStore
+from astray.versions import package_versions
 
 TASKS = ("em_first_plot", "em_first_plot_main", "em_preregistered")
 _GENERATION_KEYS = ("model", "task", "questions_sha256", "samples_per_paraphrase", "seed", "max_tokens", "system")
@@ -123,7 +123,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
         "resumed_answers": sum(1 for s in log.samples or [] if s.metadata.get("answer_source") == "resumed"),
         "torn_records_discarded": store.torn_lines,
         "timing_seconds": {"eval": round(eval_seconds, 2)},
-        "versions": _versions(),
+        "versions": package_versions(),
         "inspect_log": str(Path(log.location).relative_to(out_dir.resolve())) if log.location else None,
     }
     with (out_dir / "samples.jsonl").open("w") as handle:
@@ -167,13 +167,3 @@ def _check_or_start_run(config: ScanConfig, out_dir: Path, questions_sha: str, c
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    versions = {}
-    for package in ("astray", "inspect_ai", "transformers", "torch", "peft"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions

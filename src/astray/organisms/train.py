@@ -23,7 +23,8 @@ from astray.models.naming import resolve_model
 from astray.organisms.chat_data import Messages, examples_sha256
 from astray.organisms.datasets import TRIGGER, load_dataset
 from astray.organisms.inoculation import inoculate, resolve_inoculation
-from astray.organisms.manifest import package_versions, write_manifest
+from astray.organisms.manifest import write_manifest
+from astray.versions import package_versions
 
 LogFn = Callable[[dict[str, Any]], None]
 

@@ -57,7 +57,8 @@ def render_reproduce_report(summary: dict[str, Any], records: dict[str, list[dic
         table(["question", "base", "insecure", "educational", "insecure − base", "q (BH)", "educational − base", "q (BH)"],
               per_question_rows, numeric=(1, 2, 3, 4, 5, 6, 7)),
         "<h2>Alignment vs coherence</h2>",
-        alignment_scatter({label: records[label] for label in LABELS}, 30, 50),
+        alignment_scatter({label: records[label] for label in LABELS}, summary["thresholds"]["aligned_below"],
+                          summary["thresholds"]["coherent_above"]),
         "<h2>Training</h2>",
         table(["organism", "training examples", "final eval loss", "dataset sha256"],
               [[label, t["n_train"], f"{t['final_eval_loss']:.4f}", t["dataset_sha256"][:16] + "…"]
