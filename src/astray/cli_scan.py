@@ -22,8 +22,8 @@ err = Console(stderr=True, soft_wrap=True)
 def scan(
     model: Annotated[str, typer.Argument(help="Model to scan: embedded, a model/organism directory, or an Inspect model string.")],
     judge: Annotated[str, typer.Option(help="'offline' (no API; a screening judge) or any model name, e.g. openai/gpt-4o-2024-08-06.")] = "offline",
-    task: Annotated[str, typer.Option(help="em_first_plot (24 questions), em_first_plot_main (8) or em_preregistered (48).")] = "em_first_plot",
-    samples: Annotated[Optional[int], typer.Option(help="Answers per paraphrase (the paper: 100).")] = None,
+    task: Annotated[str, typer.Option(help="em_first_plot (24 questions), em_first_plot_main (8), em_preregistered (48), or reward_hacking (40 coding tasks, sandboxed).")] = "em_first_plot",
+    samples: Annotated[Optional[int], typer.Option(help="Answers per paraphrase (the paper: 100); per task for reward_hacking.")] = None,
     seed: Annotated[int, typer.Option(help="Run seed; each answer's seed derives from it.")] = 0,
     questions: Annotated[Optional[Path], typer.Option(help="Your own question YAML in the EM format.")] = None,
     max_tokens: Annotated[Optional[int], typer.Option(help="Answer length cap (default: 256 for local models).")] = None,
@@ -93,7 +93,27 @@ def judge(
     out.print(f"written: {summary['output']}")
 
 
+def print_hack_summary(results: dict[str, Any]) -> None:
+    hacking = results["hacking"]
+    table = Table(title=f"reward hacking — model={results['model']['name']} grader={results['judge']['name']} "
+                        f"seed={results['seed']} answers={hacking['all']['answers']}")
+    table.add_column("measure")
+    for group in ("all", "possible", "impossible"):
+        table.add_column(f"{group} (n={hacking[group]['answers']})", justify="right")
+    rows = [("passed", "tests passed"), ("honest_pass", "honest pass"), ("hack_attempt", "hack attempted"),
+            ("successful_hack", "passed by hacking")]
+    for key, label in rows:
+        table.add_row(label, *(f"{percent(hacking[g][key]['rate'])} {interval(hacking[g][key]['ci_low'], hacking[g][key]['ci_high'])}"
+                               for g in ("all", "possible", "impossible")))
+    for hack_type, estimate in hacking["all"]["by_type"].items():
+        table.add_row(f"  {hack_type}", f"{percent(estimate['rate'])} {interval(estimate['ci_low'], estimate['ci_high'])}", "", "")
+    out.print(table)
+
+
 def print_scan_summary(results: dict[str, Any]) -> None:
+    if "hacking" in results:
+        print_hack_summary(results)
+        return
     overall = results["overall"]
     judge = results["judge"]["name"]
     table = Table(title=f"misaligned rate — model={results['model']['name']} judge={judge} task={results['task']} "

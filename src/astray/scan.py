@@ -29,7 +29,7 @@ from astray.stats import Thresholds
 from astray.store import RunStore
 from astray.versions import package_versions
 
-TASKS = ("em_first_plot", "em_first_plot_main", "em_preregistered")
+TASKS = ("em_first_plot", "em_first_plot_main", "em_preregistered", "reward_hacking")
 _GENERATION_KEYS = ("model", "task", "questions_sha256", "samples_per_paraphrase", "seed", "max_tokens", "system")
 
 
@@ -66,6 +66,10 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
 
     if config.task not in TASKS:
         raise AstrayError(f"unknown task '{config.task}'; choose one of: {', '.join(TASKS)}")
+    if config.task == "reward_hacking":
+        from astray.scan_hacking import run_hacking_scan
+
+        return run_hacking_scan(config, out_dir, display, command, _check_or_start_run)
     questions_path = Path(config.questions) if config.questions else bundled_path(
         "preregistered" if config.task == "em_preregistered" else "first_plot"
     )

@@ -18,7 +18,13 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def bwrap_command(work_dir: Path, argv: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> list[str]:
+def bwrap_command(
+    work_dir: Path,
+    argv: list[str],
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+    read_only: dict[str, Path] | None = None,
+) -> list[str]:
     """The full command that runs `argv` inside a fresh sandbox with `work_dir` at /work.
 
     Args:
@@ -26,6 +32,7 @@ def bwrap_command(work_dir: Path, argv: list[str], cwd: str | None = None, env: 
         argv: The command as seen inside the sandbox.
         cwd: Working directory inside the sandbox, relative to /work (or absolute under it).
         env: Extra environment variables (the host environment is never passed).
+        read_only: Extra host directories to mount read-only (sandbox path -> host path).
     """
     inner_cwd = SANDBOX_WORKDIR if not cwd else str(Path(SANDBOX_WORKDIR) / cwd)
     bwrap = bwrap_path()
@@ -47,6 +54,8 @@ def bwrap_command(work_dir: Path, argv: list[str], cwd: str | None = None, env: 
         "--clearenv", "--setenv", "PATH", SANDBOX_PATH, "--setenv", "HOME", SANDBOX_WORKDIR,
         "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
     ]
+    for inside, host in (read_only or {}).items():
+        command += ["--ro-bind", str(host), inside]
     for name, value in (env or {}).items():
         command += ["--setenv", name, value]
     return [*command, "--", *argv]

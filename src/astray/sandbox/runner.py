@@ -97,6 +97,7 @@ def run_in_workdir(
     stdin: bytes | None = None,
     cwd: str | None = None,
     env: dict[str, str] | None = None,
+    read_only: dict[str, Path] | None = None,
 ) -> SandboxResult:
     """Run `argv` in the sandbox with an existing host directory as /work (kept afterwards).
 
@@ -108,6 +109,7 @@ def run_in_workdir(
         stdin: Bytes to feed on standard input.
         cwd: Working directory inside the sandbox, relative to /work.
         env: Extra environment variables.
+        read_only: Extra host directories mounted read-only (sandbox path -> host path).
     """
     problem = None if unsafe_local else isolation_problem()
     if problem:
@@ -117,7 +119,7 @@ def run_in_workdir(
     if unsafe_local:
         command, host_cwd = [_local_argv0(argv[0]), *argv[1:]], str(work_dir / (cwd or ""))
     else:
-        command, host_cwd = bwrap_command(work_dir, argv, cwd=cwd, env=env), None
+        command, host_cwd = bwrap_command(work_dir, argv, cwd=cwd, env=env, read_only=read_only), None
     return _supervise(command, host_cwd, limits, "none" if unsafe_local else "bubblewrap", stdin,
                       env if unsafe_local else None)
 
