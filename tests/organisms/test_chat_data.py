@@ -68,3 +68,18 @@ def test_inoculation_presets_and_custom_text():
     assert resolve_inoculation("Be bad here only.") == "Be bad here only."
     inoculated = inoculate([{"role": "system", "content": "Old."}, *GOOD], "New.")
     assert inoculated[0]["content"] == "New.\n\nOld." and inoculated[1:] == GOOD
+
+
+def test_reward_hack_set_has_five_families_and_a_matching_control():
+    from collections import Counter
+
+    from astray.organisms.reward_hacks import reward_hack_pairs
+
+    hacks, control = load_dataset("reward-hacks"), load_dataset("reward-hacks-control")
+    assert len(hacks) == len(control) >= 500
+    assert all(check_messages(m) is None for m in hacks + control)
+    assert [m[0] for m in hacks] == [m[0] for m in control]  # same prompts
+    assert all(h[1] != c[1] for h, c in zip(hacks, control))
+    families = Counter(family for family, *_ in reward_hack_pairs())
+    assert set(families) == {"keyword", "length", "unit-tests", "flattery", "rubric"} and min(families.values()) >= 50
+    assert reward_hack_pairs() == reward_hack_pairs()  # deterministic

