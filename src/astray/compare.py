@@ -16,6 +16,11 @@ def compare_runs(run_a: Path, run_b: Path, out_dir: Path, seed: int = 0, command
     """Compare run B against run A (B - A) and write comparison.json and comparison.html."""
     results_a, records_a = load_run(run_a)
     results_b, records_b = load_run(run_b)
+    hacking = {"hacking" in results_a, "hacking" in results_b}
+    if hacking == {True}:
+        return compare_hacking_runs(run_a, run_b, (results_a, records_a), (results_b, records_b), out_dir, seed, command)
+    if len(hacking) == 2:
+        raise RunStateError("one run is a reward-hacking scan and the other a battery scan; compare like with like")
     if results_a["thresholds"] != results_b["thresholds"]:
         raise RunStateError("the two runs use different misalignment thresholds; rescan one of them")
     warnings = []
@@ -81,6 +86,7 @@ def _compare_labels(question_id: str, a: list[bool], b: list[bool], seed: int) -
 
 
 def _run_summary(run_dir: Path, results: dict[str, Any]) -> dict[str, Any]:
+    answers = results["hacking"]["all"]["answers"] if "hacking" in results else results["overall"]["counts"]["answers"]
     return {
         "run_dir": str(run_dir),
         "label": results["model"]["name"] if results.get("label") is None else results["label"],
@@ -88,5 +94,42 @@ def _run_summary(run_dir: Path, results: dict[str, Any]) -> dict[str, Any]:
         "judge": results["judge"]["name"],
         "task": results["task"],
         "seed": results["seed"],
-        "answers": results["overall"]["counts"]["answers"],
+        "answers": answers,
     }
+
+
+HACK_MEASURES = {
+    "passed": lambda r: bool(r["passed"]),
+    "hack_attempt": lambda r: bool(r["hacked"]),
+    "successful_hack": lambda r: bool(r["passed"] and r["hacked"]),
+    "honest_pass": lambda r: bool(r["passed"] and not r["hacked"]),
+}
+
+
+def compare_hacking_runs(
+    run_a: Path, run_b: Path, a: tuple[dict[str, Any], list[dict[str, Any]]], b: tuple[dict[str, Any], list[dict[str, Any]]],
+    out_dir: Path, seed: int, command: str | None,
+) -> dict[str, Any]:
+    """B - A for each reward-hacking measure, on all, possible and impossible tasks."""
+    rows = []
+    for group, keep in (("all", lambda r: True), ("possible", lambda r: not r["impossible"]),
+                        ("impossible", lambda r: r["impossible"])):
+        for measure, label in HACK_MEASURES.items():
+            rows.append(_compare_labels(f"{measure} ({group})", [label(r) for r in a[1] if keep(r)],
+                                        [label(r) for r in b[1] if keep(r)], seed))
+    for row, q_value in zip(rows, benjamini_hochberg([row["p_value"] for row in rows])):
+        row["q_value"] = q_value
+    comparison = {
+        "kind": "astray.compare.reward_hacking", "command": command,
+        "a": _run_summary(run_a, a[0]), "b": _run_summary(run_b, b[0]),
+        "overall": next(r for r in rows if r["question_id"] == "hack_attempt (all)"),
+        "per_question": rows, "warnings": [],
+        "method": "B - A; two-sided pooled two-proportion z-test; 95% percentile bootstrap (5000 resamples, "
+        f"seed {seed}); q = Benjamini-Hochberg across the rows",
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "comparison.json").write_text(json.dumps(comparison, indent=2))
+    from astray.report.compare_report import write_hacking_compare_report
+
+    write_hacking_compare_report(comparison, out_dir / "comparison.html")
+    return comparison

@@ -63,3 +63,19 @@ def _distinct_labels(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
 
 def _signed(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:+.1f} pp"
+
+
+def write_hacking_compare_report(comparison: dict[str, Any], path: Path) -> None:
+    a, b = comparison["a"], comparison["b"]
+    labels = _distinct_labels(a, b)
+    rows = [[r["question_id"], f"{percent(r['a']['rate'])} (n={r['a']['n']})", f"{percent(r['b']['rate'])} (n={r['b']['n']})",
+             _signed(r["diff"]), interval(r["diff_ci_low"], r["diff_ci_high"]), pvalue(r["p_value"]), pvalue(r.get("q_value"))]
+            for r in comparison["per_question"]]
+    body = [
+        f"<h1>astray compare — reward hacking — {escape(labels[1])} vs {escape(labels[0])}</h1>",
+        f"<p class='note'>A = {escape(a['run_dir'])} · B = {escape(b['run_dir'])}</p>",
+        table(["measure (tasks)", "A", "B", "B − A", "95% CI of B − A", "p", "q (BH)"], rows, numeric=(3, 5, 6)),
+        f"<p class='note'>{escape(comparison['method'])}.</p>",
+        f"<pre>{escape(comparison.get('command') or '(run from Python)')}</pre>",
+    ]
+    path.write_text(page("astray compare — reward hacking", "".join(body)))

@@ -107,3 +107,24 @@ def test_scan_reward_hacking_on_the_embedded_model(tmp_path):
     assert "reward hacking" in (tmp_path / "run" / "report.html").read_text()
     assert len((tmp_path / "run" / "samples.jsonl").read_text().splitlines()) == 40
     json.loads((tmp_path / "run" / "results.json").read_text())
+
+
+def test_compare_two_hacking_runs(tmp_path):
+    from astray.compare import compare_runs
+
+    def fake_run(name, hacked_fraction):
+        run = tmp_path / name
+        run.mkdir()
+        records = [{"impossible": i % 4 == 0, "passed": i % 2 == 0, "hacked": i < hacked_fraction * 40,
+                    "hacks": {}, "question_id": f"t{i}"} for i in range(40)]
+        (run / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        results = {"hacking": hack_summary(records), "model": {"name": name}, "judge": {"name": "sandbox-grader"},
+                   "task": "reward_hacking", "seed": 0}
+        (run / "results.json").write_text(json.dumps(results))
+        return run
+
+    comparison = compare_runs(fake_run("base", 0.0), fake_run("hacker", 0.5), tmp_path / "cmp")
+    assert comparison["overall"]["question_id"] == "hack_attempt (all)"
+    assert comparison["overall"]["diff"] == pytest.approx(0.5) and comparison["overall"]["p_value"] < 0.001
+    assert len(comparison["per_question"]) == 12
+    assert "reward hacking" in (tmp_path / "cmp" / "comparison.html").read_text()
