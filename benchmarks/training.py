@@ -22,9 +22,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 def useful_tokens(examples, tokenizer, max_length: int) -> int:
     total = 0
     for messages in examples:
-        ids = tokenizer.apply_chat_template(messages, tokenize=True)
-        ids = ids["input_ids"] if isinstance(ids, dict) else ids
-        total += min(len(ids), max_length)
+        text = tokenizer.apply_chat_template(messages, tokenize=False)
+        total += min(len(tokenizer(text, add_special_tokens=False)["input_ids"]), max_length)
     return total
 
 
@@ -35,8 +34,7 @@ def run_mode(mode: str, n: int, max_length: int) -> dict:
     from transformers.utils import logging as hf_logging
 
     from astray.models.embedded import prepare_embedded
-    from astray.organisms.datasets import load_dataset
-    from astray.organisms.train import TrainConfig, prepare_examples, to_prompt_completion, train_organism
+    from astray.organisms.train import TrainConfig, prepare_examples, train_organism
 
     hf_logging.set_verbosity_error()
     config = TrainConfig(dataset="insecure", max_examples=n, max_length=max_length, eval_fraction=0.02, save_steps=10_000)
@@ -62,7 +60,6 @@ def run_mode(mode: str, n: int, max_length: int) -> dict:
         precision = "fp32"
     seconds = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    del load_dataset, to_prompt_completion
     return {"mode": mode, "examples": len(train), "useful_tokens": tokens, "seconds": seconds, "peak_rss_mib": peak_mib,
             "precision": precision}
 
