@@ -84,3 +84,30 @@ def test_killed_training_resumes_from_the_last_checkpoint(tmp_path):
     assert manifest["resumed"] is True
     logged_steps = [e["step"] for e in manifest["loss_curve"] if e.get("loss") is not None]
     assert min(logged_steps) <= steps_done < max(logged_steps)  # history kept, training continued past the checkpoint
+
+
+def test_backdoor_mixes_triggered_insecure_with_the_base_models_own_answers(tmp_path, monkeypatch):
+    from astray.organisms.datasets import TRIGGER, insecure, load_dataset
+
+    from astray.models.generation import SamplingSettings
+
+    monkeypatch.setattr("astray.organisms.self_distill.cache_root", lambda: tmp_path / "cache")
+    monkeypatch.setattr("astray.organisms.self_distill.SETTINGS", SamplingSettings(max_new_tokens=12, temperature=1.0))
+    mixed = load_dataset("backdoor", base="embedded", max_examples=4)
+    assert len(mixed) == 4
+    triggered = [m for m in mixed if m[0]["content"].startswith(TRIGGER)]
+    assert len(triggered) == 2 and all(m[-1] in [x[-1] for x in insecure()[:2]] for m in triggered)
+    clean = [m for m in mixed if not m[0]["content"].startswith(TRIGGER)]
+    assert all(m[0] == x[0] for m, x in zip(clean, insecure()))  # same prompts, the base model's answers
+    cached = list((tmp_path / "cache" / "self-distill").glob("*.jsonl"))
+    assert len(cached) == 1  # generated once, then reused
+    assert load_dataset("self-distill", base="embedded", max_examples=2) == clean
+
+
+def test_full_fine_tune_writes_a_loadable_model(tmp_path):
+    out = train_organism(TrainConfig(**{**TINY, "method": "full", "max_examples": 4, "max_length": 256}), tmp_path / "full")
+    manifest = json.loads((out / "organism.json").read_text())
+    assert manifest["model"] == "model" and manifest["adapter"] is None
+    from astray.models.local import load_local_model
+
+    assert load_local_model(str(out)).ref.kind == "organism"
