@@ -107,8 +107,11 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
     if resume:
         _check_same_config(out_dir, config)
 
+    import warnings
+
     import datasets
 
+    warnings.filterwarnings("ignore", message=".*gradient_checkpointing.*", category=FutureWarning)  # TRL's, not ours
     datasets.disable_progress_bars()  # per-stage tokenizing bars; the training bar says enough
     train, held_out, inoculation_prompt = prepare_examples(config)
     out_dir.mkdir(parents=True, exist_ok=True)
