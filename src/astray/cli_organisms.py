@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from astray.cli_scan import command_line
 from astray.errors import AstrayError
 
 out = Console(soft_wrap=True)
@@ -127,10 +126,6 @@ class training_progress:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)  # type: ignore[arg-type]
-
-
-def command_line() -> str:
-    return "astray " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 def reproduce_command(

@@ -41,7 +41,7 @@ def scan(
                         questions=str(questions) if questions else None, max_tokens=max_tokens, system=system)
     persona = f"__sys{hashlib.sha256(system.encode()).hexdigest()[:8]}" if system else ""
     directory = out_dir or Path("runs") / f"{_slug(model)}__{task}__n{samples or 'yaml'}__seed{seed}{persona}"
-    results = run_scan(config, directory, display=display, command=_command_line())
+    results = run_scan(config, directory, display=display, command=command_line())
     print_scan_summary(results)
     out.print(f"\nreport: {directory / 'report.html'}\nresults: {directory / 'results.json'}\n"
               f"Inspect log: {directory / str(results['inspect_log'])}  (inspect view --log-dir {directory / 'logs'})")
@@ -57,7 +57,7 @@ def compare(
     from astray.compare import compare_runs
 
     directory = out_dir or run_b.parent / f"compare__{run_a.name}__vs__{run_b.name}"
-    comparison = compare_runs(run_a, run_b, directory, seed=seed, command=_command_line())
+    comparison = compare_runs(run_a, run_b, directory, seed=seed, command=command_line())
     for warning in comparison["warnings"]:
         err.print(f"[yellow]warning:[/yellow] {warning}")
     table = Table(title=f"B − A misaligned rate (A={comparison['a']['label']}, B={comparison['b']['label']}, "
@@ -146,5 +146,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip("/")).strip("_")[-60:] or "model"
 
 
-def _command_line() -> str:
+def command_line() -> str:
+    """The command as the user typed it, recorded in results for reproduction."""
     return "astray " + " ".join(shlex.quote(a) for a in sys.argv[1:])
