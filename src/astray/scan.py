@@ -9,7 +9,6 @@ answers without generating them again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from astray.errors import AstrayError, RunStateError
+from astray.files import sha256_file
 from astray.evals.em_battery import battery_task, main_questions
 from astray.evals.questions import bundled_path, load_questions, with_system_prompt
 from astray.judges.select import open_judge
@@ -79,7 +79,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     if config.system:
         questions = [with_system_prompt(q, config.system) for q in questions]
     ref = resolve_model(config.model)
-    run_info = _check_or_start_run(config, out_dir, _sha256(questions_path), command)
+    run_info = _check_or_start_run(config, out_dir, sha256_file(questions_path), command)
     store = RunStore(out_dir)
     judge = open_judge(config.judge)
     task = battery_task(questions, config.task, config.samples_per_paraphrase, judge, config.seed, store, config.thresholds)
@@ -169,5 +169,3 @@ def _check_or_start_run(config: ScanConfig, out_dir: Path, questions_sha: str, c
     return info
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

