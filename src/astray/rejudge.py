@@ -66,9 +66,10 @@ def rejudge_file(
         raise DataFormatError(f"{output_path}: the output must be a .csv or .jsonl file")
     rows = read_answers(input_path)
     judge = open_judge(judge_name)
-    done = _rows_already_written(output_path, rows, judge.name)
+    previous = _read_output(output_path)
+    done = _rows_already_written(previous, rows, judge.name)
     fieldnames = list(dict.fromkeys([*rows[0].keys(), *ADDED])) if rows else list(ADDED)
-    judged: list[dict[str, Any]] = _read_output(output_path)[:done]
+    judged: list[dict[str, Any]] = previous[:done]
     with _open_output(output_path, fieldnames, append=done > 0) as write:
         for start in range(done, len(rows), BATCH):
             batch = rows[start : start + BATCH]
@@ -117,9 +118,8 @@ def _read_output(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _rows_already_written(output_path: Path, rows: list[dict[str, Any]], judge: str) -> int:
-    """How many leading rows a previous run already judged into `output_path` (0 if it differs)."""
-    previous = _read_output(output_path)
+def _rows_already_written(previous: list[dict[str, Any]], rows: list[dict[str, Any]], judge: str) -> int:
+    """How many leading rows a previous run already judged (0 if its output belongs to other input)."""
     for index, row in enumerate(previous):
         if index >= len(rows) or row.get("answer") != rows[index]["answer"] or row.get("judge") != judge:
             return 0
