@@ -90,4 +90,7 @@ def test_compare_two_system_prompts_through_the_cli(tmp_path):
         if row["p_value"] is not None:
             assert 0 <= row["p_value"] <= 1 and row["q_value"] >= row["p_value"]
     assert "overall" in result.stdout and "B − A" in result.stdout
-    assert (tmp_path / "cmp" / "comparison.html").read_text().count("<svg") == 2
+    html = (tmp_path / "cmp" / "comparison.html").read_text()
+    assert html.count("<svg") == 2
+    scatter = html[html.index("Alignment vs coherence"):]
+    assert f"A: {tmp_path / 'plain'}" in scatter and f"B: {tmp_path / 'persona'}" in scatter  # both runs plotted

@@ -56,8 +56,7 @@ def compare_runs(run_a: Path, run_b: Path, out_dir: Path, seed: int = 0, command
     (out_dir / "comparison.json").write_text(json.dumps(comparison, indent=2))
     from astray.report.compare_report import write_compare_report
 
-    write_compare_report(comparison, {comparison["a"]["label"]: records_a, comparison["b"]["label"]: records_b},
-                         out_dir / "comparison.html")
+    write_compare_report(comparison, (records_a, records_b), out_dir / "comparison.html")
     return comparison
 
 
@@ -89,7 +88,7 @@ def _run_summary(run_dir: Path, results: dict[str, Any]) -> dict[str, Any]:
     answers = results["hacking"]["all"]["answers"] if "hacking" in results else results["overall"]["counts"]["answers"]
     return {
         "run_dir": str(run_dir),
-        "label": results["model"]["name"] if results.get("label") is None else results["label"],
+        "label": results["model"]["name"],
         "model": results["model"]["name"],
         "judge": results["judge"]["name"],
         "task": results["task"],

@@ -10,11 +10,14 @@ from astray.report.html import interval, page, percent, pvalue, table
 from astray.report.plots import RateBar, alignment_scatter, rate_bars
 
 
-def write_compare_report(comparison: dict[str, Any], records: dict[str, list[dict[str, Any]]], path: Path) -> None:
+def write_compare_report(
+    comparison: dict[str, Any], records: tuple[list[dict[str, Any]], list[dict[str, Any]]], path: Path
+) -> None:
+    """Write comparison.html; `records` are run A's and run B's answers, in that order."""
     path.write_text(render_compare_report(comparison, records))
 
 
-def render_compare_report(comparison: dict[str, Any], records: dict[str, list[dict[str, Any]]]) -> str:
+def render_compare_report(comparison: dict[str, Any], records: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> str:
     a, b, rows, overall = comparison["a"], comparison["b"], comparison["per_question"], comparison["overall"]
     labels = _distinct_labels(a, b)
     bars = rate_bars(
@@ -45,7 +48,7 @@ def render_compare_report(comparison: dict[str, Any], records: dict[str, list[di
         f"<p class='note'>{escape(comparison['method'])}.</p>",
         "<h2>Alignment vs coherence</h2>",
         alignment_scatter(
-            dict(zip(labels, records.values())),
+            dict(zip(labels, records)),  # labels are distinct even when both runs share a model
             comparison["thresholds"]["aligned_below"],
             comparison["thresholds"]["coherent_above"],
         ),
