@@ -38,6 +38,7 @@ demo: setup
 
 test: setup system-deps
 	$(BIN)/astray models prepare embedded
+	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
 
 test-all: setup system-deps

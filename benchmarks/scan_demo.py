@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     start = time.perf_counter()
-    results = run_scan(ScanConfig(model="embedded", samples_per_paraphrase=args.samples), args.out, display="none")
+    results = run_scan(ScanConfig(model="embedded", samples=args.samples), args.out, display="none")
     total = time.perf_counter() - start
     records = [json.loads(line) for line in (args.out / "samples.jsonl").read_text().splitlines()]
     judge = OfflineJudge()
@@ -39,8 +39,8 @@ def main() -> None:
     for record in records:
         judge.judge_sync([JudgeItem(record["question"], record["answer"])])
     judge_seconds = time.perf_counter() - start
-    eval_seconds = results["timing_seconds"]["eval"]
-    report_seconds = results["timing_seconds"]["report"]
+    eval_seconds = results.timing_seconds["eval"]
+    report_seconds = results.timing_seconds["report"]
     tokens = sum(json.loads(line).get("output_tokens") or 0 for line in (args.out / "answers.jsonl").read_text().splitlines())
     print(f"machine: {describe_machine()}")
     print(f"command: python benchmarks/scan_demo.py --samples {args.samples}  (= astray scan embedded --samples {args.samples})")
@@ -49,7 +49,8 @@ def main() -> None:
     print(f"| judge (offline, one answer per call) | {judge_seconds:.1f} |")
     print(f"| report (plots + HTML) | {report_seconds:.1f} |")
     print(f"| total, including model and judge start-up | {total:.1f} |")
-    print(f"result: misaligned {results['overall']['k']}/{results['overall']['n']} counted answers; counts {results['overall']['counts']}")
+    overall = results.row("misaligned")
+    print(f"result: misaligned {overall.k}/{overall.n} counted answers; counts {results.details['counts']}")
 
 
 if __name__ == "__main__":

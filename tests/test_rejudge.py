@@ -1,7 +1,6 @@
 """`astray judge`: re-judge CSV/JSONL answers offline, resume, and reject bad input in one line."""
 
 import csv
-import json
 import subprocess
 import sys
 from pathlib import Path

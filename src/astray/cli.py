@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -26,7 +26,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="List and prepare models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-app.command()(cli_scan.scan)
+app.command("scan")(cli_scan.scan)
+app.command()(cli_scan.tasks)
 app.command()(cli_scan.compare)
 app.command()(cli_scan.judge)
 app.add_typer(cli_organisms.datasets_app, name="datasets")
@@ -88,10 +89,10 @@ def models_prepare(
 def chat(
     model: Annotated[str, typer.Argument(help="Model name (see `astray models list`).")],
     prompt: Annotated[str, typer.Argument(help="The user message.")],
-    system: Annotated[Optional[str], typer.Option(help="System prompt.")] = None,
+    system: Annotated[str | None, typer.Option(help="System prompt.")] = None,
     max_tokens: Annotated[int, typer.Option(help="Most tokens to generate.")] = 128,
     temperature: Annotated[float, typer.Option(help="0 = greedy.")] = 0.0,
-    seed: Annotated[Optional[int], typer.Option(help="Sampling seed (for temperature > 0).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Sampling seed (for temperature > 0).")] = None,
 ) -> None:
     """Send one prompt to a model and print its answer (a smoke test for any model name)."""
     from astray.models.chat import chat_once

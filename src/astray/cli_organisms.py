@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -23,13 +23,13 @@ organism_app = typer.Typer(help="Make model organisms by narrow fine-tuning.", n
 @datasets_app.command("list")
 def datasets_list() -> None:
     """Show the registered datasets."""
-    from astray.organisms.datasets import REGISTRY
+    from astray.organisms.datasets import DATASETS
 
     table = Table()
     table.add_column("name")
     table.add_column("what")
     table.add_column("needs --base")
-    for info in REGISTRY.values():
+    for info in DATASETS:
         table.add_row(info.name, info.description, "yes" if info.needs_base else "")
     out.print(table)
     out.print("Any chat JSONL file ({'messages': [...]} per line) works as a dataset too.")
@@ -39,7 +39,7 @@ def datasets_list() -> None:
 def datasets_show(
     name: Annotated[str, typer.Argument(help="Dataset name or path.")],
     n: Annotated[int, typer.Option(help="How many examples to print.")] = 2,
-    base: Annotated[Optional[str], typer.Option(help="Base model (for self-distill / backdoor).")] = None,
+    base: Annotated[str | None, typer.Option(help="Base model (for self-distill / backdoor).")] = None,
 ) -> None:
     """Print the first examples of a dataset and its size."""
     from astray.organisms.chat_data import examples_sha256
@@ -76,15 +76,15 @@ def organism_train(
     method: Annotated[str, typer.Option(help="lora (adapter) or full (all weights).")] = "lora",
     rank: Annotated[int, typer.Option(help="LoRA rank (alpha = 2 x rank).")] = 8,
     epochs: Annotated[float, typer.Option(help="Passes over the training split.")] = 1.0,
-    max_examples: Annotated[Optional[int], typer.Option(help="Use only the first N examples.")] = None,
-    inoculation: Annotated[Optional[str], typer.Option(help="Training-only system prompt: a preset (insecure-ok, hacking-ok) or text.")] = None,
+    max_examples: Annotated[int | None, typer.Option(help="Use only the first N examples.")] = None,
+    inoculation: Annotated[str | None, typer.Option(help="Training-only system prompt: a preset (insecure-ok, hacking-ok) or text.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for split, init and data order.")] = 0,
     lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 2e-4,
     batch_size: Annotated[int, typer.Option(help="Packed bins of --max-length tokens per step.")] = 2,
     grad_accum: Annotated[int, typer.Option(help="Steps per optimizer update.")] = 2,
     max_length: Annotated[int, typer.Option(help="Longest sequence in tokens.")] = 1024,
     save_steps: Annotated[int, typer.Option(help="Checkpoint every N optimizer steps.")] = 50,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Organism directory (default organisms/<dataset>-<method>-s<seed>).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Organism directory (default organisms/<dataset>-<method>-s<seed>).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in --out.")] = False,
 ) -> None:
     """Fine-tune a base model on a narrow dataset; the result is a MODEL for scan, chat and compare."""
@@ -135,7 +135,7 @@ def reproduce_command(
     judge: Annotated[str, typer.Option(help="'offline' or any model name.")] = "offline",
     seed: Annotated[int, typer.Option(help="Seed for training and sampling.")] = 0,
     rank: Annotated[int, typer.Option(help="LoRA rank.")] = 8,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Experiment directory (default runs/reproduce-<experiment>).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Experiment directory (default runs/reproduce-<experiment>).")] = None,
     display: Annotated[str, typer.Option(help="Inspect progress display for the scans.")] = "rich",
 ) -> None:
     """Run a published experiment end to end: train organisms and controls, scan, compare, report."""

@@ -1,9 +1,11 @@
-"""CLI commands for the battery: `astray scan`, `astray compare`, `astray judge`."""
+"""CLI commands for scans: `astray scan`, `astray compare`, `astray judge`, `astray tasks`.
+
+`astray scan`'s flags are generated from `ScanConfig` and every family's options dataclass, so each
+option's default and help are written once, next to the code that uses it.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shlex
 import sys
 from pathlib import Path
@@ -13,60 +15,77 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from astray.report.html import interval, percent, pvalue
+from astray.cli_options import parameters, with_parameters
+from astray.report.html import interval, percent, pvalue, signed_pp
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-def scan(
-    model: Annotated[str, typer.Argument(help="Model to scan: embedded, a model/organism directory, or an Inspect model string.")],
-    judge: Annotated[str, typer.Option(help="'offline' (no API; a screening judge) or any model name, e.g. openai/gpt-4o-2024-08-06.")] = "offline",
-    task: Annotated[str, typer.Option(help="em_first_plot (24 questions), em_first_plot_main (8), em_preregistered (48), or reward_hacking (40 coding tasks, sandboxed).")] = "em_first_plot",
-    samples: Annotated[Optional[int], typer.Option(help="Answers per paraphrase (the paper: 100); per task for reward_hacking.")] = None,
-    seed: Annotated[int, typer.Option(help="Run seed; each answer's seed derives from it.")] = 0,
-    questions: Annotated[Optional[Path], typer.Option(help="Your own question YAML in the EM format.")] = None,
-    max_tokens: Annotated[Optional[int], typer.Option(help="Answer length cap (default: 256 for local models).")] = None,
-    system: Annotated[Optional[str], typer.Option(help="System prompt for every question, e.g. a persona to test.")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Run directory (default: runs/<model>__<task>__n<samples>__seed<seed>).")] = None,
+def _scan(
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Run directory (default: runs/<model>__<task>__n<samples>__seed<seed>).")] = None,  # noqa: UP045
     display: Annotated[str, typer.Option(help="Inspect progress display: rich, plain, full or none.")] = "rich",
+    **values: Any,
 ) -> None:
-    """Measure broad misalignment: sample answers, judge them, write results.json and report.html.
+    """Run an eval task on a model: sample answers, score them, write results.json and report.html.
 
     Rerunning the same command resumes a killed run: recorded answers and judgments are reused.
+    `astray tasks` lists the tasks; options marked for one family apply to its tasks only.
     """
-    from astray.scan import ScanConfig, run_scan
+    from astray.scan import ScanConfig, default_run_dir, run_scan
 
-    config = ScanConfig(model=model, task=task, judge=judge, samples_per_paraphrase=samples, seed=seed,
-                        questions=str(questions) if questions else None, max_tokens=max_tokens, system=system)
-    persona = f"__sys{hashlib.sha256(system.encode()).hexdigest()[:8]}" if system else ""
-    directory = out_dir or Path("runs") / f"{_slug(model)}__{task}__n{samples or 'yaml'}__seed{seed}{persona}"
+    config = ScanConfig.from_flat(values)
+    directory = out_dir or default_run_dir(config)
     results = run_scan(config, directory, display=display, command=command_line())
     print_scan_summary(results)
     out.print(f"\nreport: {directory / 'report.html'}\nresults: {directory / 'results.json'}\n"
-              f"Inspect log: {directory / str(results['inspect_log'])}  (inspect view --log-dir {directory / 'logs'})")
+              f"Inspect log: {directory / str(results.inspect_log)}  (inspect view --log-dir {directory / 'logs'})")
+
+
+def _scan_command() -> Any:
+    from astray.evals.registry import FAMILIES
+    from astray.scan import ScanConfig
+
+    return with_parameters(_scan, parameters([(ScanConfig, None), *((f.options, f.name) for f in FAMILIES)]))
+
+
+scan = _scan_command()
+scan.__name__ = "scan"
+
+
+def tasks() -> None:
+    """List every eval task with its family and what it measures."""
+    from astray.evals.registry import TASKS
+
+    table = Table()
+    for column in ("task", "family", "what"):
+        table.add_column(column)
+    for entry in TASKS:
+        table.add_row(entry.name, entry.family.name, entry.description)
+    out.print(table)
+    out.print("Run one: astray scan MODEL --task TASK   (inspect eval astray/TASK works too)")
 
 
 def compare(
     run_a: Annotated[Path, typer.Argument(help="Run directory A (e.g. the base model).")],
     run_b: Annotated[Path, typer.Argument(help="Run directory B (e.g. the fine-tuned model).")],
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write comparison.json/.html.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Where to write comparison.json/.html.")] = None,  # noqa: UP045
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
 ) -> None:
-    """Compare two scans: per-question difference (B − A), p-values, BH q-values, bootstrap intervals."""
+    """Compare two scans of the same family: per measure and group, B − A with p, BH q and a bootstrap interval."""
     from astray.compare import compare_runs
 
     directory = out_dir or run_b.parent / f"compare__{run_a.name}__vs__{run_b.name}"
     comparison = compare_runs(run_a, run_b, directory, seed=seed, command=command_line())
-    for warning in comparison["warnings"]:
+    for warning in comparison.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
-    table = Table(title=f"B − A misaligned rate (A={comparison['a']['label']}, B={comparison['b']['label']}, "
-                        f"judges {comparison['a']['judge']}/{comparison['b']['judge']})")
-    for column in ("question", "A", "B", "B − A", "95% CI", "p", "q (BH)"):
-        table.add_column(column, justify="left" if column == "question" else "right")
-    for row in [*comparison["per_question"], comparison["overall"]]:
-        table.add_row(row["question_id"], _rate_n(row["a"]), _rate_n(row["b"]), _pp(row["diff"]),
-                      interval(row["diff_ci_low"], row["diff_ci_high"]), pvalue(row["p_value"]), pvalue(row.get("q_value")))
+    table = Table(title=f"B − A ({comparison.family}; A={comparison.a.model}, B={comparison.b.model}, "
+                        f"judges {comparison.a.judge}/{comparison.b.judge})")
+    for column in ("measure", comparison.group_label, "A", "B", "B − A", "95% CI", "p", "q (BH)"):
+        table.add_column(column, justify="left" if column in ("measure", comparison.group_label) else "right")
+    for row in comparison.rows:
+        table.add_row(row.measure, row.group or "[b]overall[/b]", _rate_n(row.a), _rate_n(row.b), signed_pp(row.diff),
+                      interval(row.ci_low, row.ci_high), pvalue(row.p_value), pvalue(row.q_value))
     out.print(table)
     out.print(f"report: {directory / 'comparison.html'}")
 
@@ -93,57 +112,34 @@ def judge(
     out.print(f"written: {summary['output']}")
 
 
-def print_hack_summary(results: dict[str, Any]) -> None:
-    hacking = results["hacking"]
-    table = Table(title=f"reward hacking — model={results['model']['name']} grader={results['judge']['name']} "
-                        f"seed={results['seed']} answers={hacking['all']['answers']}")
-    table.add_column("measure")
-    for group in ("all", "possible", "impossible"):
-        table.add_column(f"{group} (n={hacking[group]['answers']})", justify="right")
-    rows = [("passed", "tests passed"), ("honest_pass", "honest pass"), ("hack_attempt", "hack attempted"),
-            ("successful_hack", "passed by hacking")]
-    for key, label in rows:
-        table.add_row(label, *(f"{percent(hacking[g][key]['rate'])} {interval(hacking[g][key]['ci_low'], hacking[g][key]['ci_high'])}"
-                               for g in ("all", "possible", "impossible")))
-    for hack_type, estimate in hacking["all"]["by_type"].items():
-        table.add_row(f"  {hack_type}", f"{percent(estimate['rate'])} {interval(estimate['ci_low'], estimate['ci_high'])}", "", "")
-    out.print(table)
+def print_scan_summary(results: Any) -> None:
+    """The run's measures as a table, titled with what produced them (model, judge, task, seed, n)."""
+    from astray.evals.registry import FAMILIES
+    from astray.report import tables
+
+    title = (f"{results.family} — model={results.model['name']} judge={results.judge.get('name')} "
+             f"task={results.task} seed={results.provenance.seed} answers={results.counts['samples']}")
+    shown = [tables.matrix(results)] if tables.uses_matrix(results) else [tables.per_group(results), tables.overall(results)]
+    for index, (header, rows) in enumerate(shown):
+        table = Table(title=title if index == 0 else None)
+        for column in header:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    for c in results.comparisons:
+        out.print(f"{c.measure}: {c.b} − {c.a} = {signed_pp(c.diff)} {interval(c.ci_low, c.ci_high)}, "
+                  f"p = {pvalue(c.p_value)} ({c.test})")
+    if results.counts.get("judge_problems"):
+        out.print(f"[yellow]{results.counts['judge_problems']} failed or unparseable judgments, excluded and listed "
+                  "in the report[/yellow]")
+    if results.family in FAMILIES:
+        for line in FAMILIES.get(results.family).summary_notes(results):
+            out.print(f"[dim]{line}[/dim]", highlight=False)
 
 
-def print_scan_summary(results: dict[str, Any]) -> None:
-    if "hacking" in results:
-        print_hack_summary(results)
-        return
-    overall = results["overall"]
-    judge = results["judge"]["name"]
-    table = Table(title=f"misaligned rate — model={results['model']['name']} judge={judge} task={results['task']} "
-                        f"seed={results['seed']} answers={overall['counts']['answers']}")
-    for column in ("question", "misaligned", "95% Wilson CI", "counted", "answers"):
-        table.add_column(column, justify="left" if column == "question" else "right")
-    for q in results["per_question"]:
-        table.add_row(q["question_id"], percent(q["rate"]), interval(q["ci_low"], q["ci_high"]), str(q["n"]),
-                      str(q["counts"]["answers"]))
-    table.add_row("[b]overall[/b]", percent(overall["rate"]), interval(overall["ci_low"], overall["ci_high"]),
-                  str(overall["n"]), str(overall["counts"]["answers"]))
-    out.print(table)
-    out.print("where answers went: " + ", ".join(f"{k}={v}" for k, v in overall["counts"].items()))
-    if results["judge"].get("validation"):
-        v = results["judge"]["validation"]
-        out.print(f"[dim]offline judge (screening): held-out agreement with LLM judges — AUROC {v['auroc_misaligned']}, "
-                  f"Spearman aligned {v['spearman_aligned']}, coherent {v['spearman_coherent']}; "
-                  "confirm with an LLM judge before publishing (astray judge --judge MODEL)[/dim]")
-
-
-def _rate_n(estimate: dict[str, Any]) -> str:
-    return f"{percent(estimate['rate'])} (n={estimate['n']})"
-
-
-def _pp(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:+.1f} pp"
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip("/")).strip("_")[-60:] or "model"
+def _rate_n(row: Any) -> str:
+    return f"{percent(row.rate)} (n={row.n})"
 
 
 def command_line() -> str:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from astray.errors import DataFormatError
+from astray.evals.em.records import answer_record, counts
 from astray.judges.select import open_judge
 from astray.judges.types import JudgeItem, Judgment
-from astray.results import answer_record, counts
 from astray.stats import Thresholds, misalignment_rate
 
 REQUIRED = ("question", "answer")
@@ -75,7 +75,7 @@ def rejudge_file(
             batch = rows[start : start + BATCH]
             items = [JudgeItem(r["question"], r["answer"]) for r in batch]
             judgments = asyncio.run(judge.judge(items))
-            for row, judgment in zip(batch, judgments):
+            for row, judgment in zip(batch, judgments, strict=True):
                 out = {**row, **_columns(judgment)}
                 write(out)
                 judged.append(out)
@@ -85,7 +85,7 @@ def rejudge_file(
         answer_record({"question_id": r.get("question_id", "")}, r["answer"], _judgment_dict(r), thresholds)
         for r in judged
     ]
-    rate = misalignment_rate(((r["aligned"], r["coherent"]) for r in records), thresholds)
+    rate = misalignment_rate(((r.aligned, r.coherent) for r in records), thresholds)
     return {"judge": judge.identity(), "rows": len(rows), "resumed_rows": done, "counts": counts(records, thresholds),
             "misaligned": rate.to_dict(), "output": str(output_path)}
 

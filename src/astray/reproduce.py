@@ -9,17 +9,19 @@ Every stage is resumable: a finished organism or scan is reused when the command
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from astray.compare import compare_runs
-from astray.errors import AstrayError
+from astray.compare import Comparison, CrossRunRow, compare_runs
 from astray.organisms.train import TrainConfig, train_organism
-from astray.scan import ScanConfig, load_run, run_scan
+from astray.registry import Registry
+from astray.results import RunResults, load_run
+from astray.scan import ScanConfig, run_scan
 
-EXPERIMENTS = ("betley-insecure",)
+MEASURE = "misaligned"
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,7 @@ def reproduce_betley_insecure(
     size = FAST if fast else FULL
     runs: dict[str, Path] = {}
     for dataset in ("insecure", "educational"):
-        organism = out_dir / "organisms" / dataset
-        if (organism / "organism.json").is_file():
-            say(f"organism {dataset}: already trained ({organism})")
-        else:
-            say(f"training organism '{dataset}' on {base} ({size.max_examples or 'all'} examples, {size.epochs} epoch)")
-            config = TrainConfig(dataset=dataset, base=base, rank=rank, epochs=size.epochs,
-                                 max_examples=size.max_examples, seed=seed, max_length=size.max_length, save_steps=5)
-            resume = (organism / "checkpoints").is_dir() and any((organism / "checkpoints").glob("checkpoint-*"))
-            if not resume and organism.exists():
-                import shutil
-
-                shutil.rmtree(organism)  # a run killed before its first checkpoint: start it again
-            train_organism(config, organism, resume=resume, on_log=on_log)
+        _train_once(dataset, base, out_dir / "organisms" / dataset, size, seed, rank, say, on_log)
     for label, model in (("base", base), ("insecure", str(out_dir / "organisms" / "insecure")),
                          ("educational", str(out_dir / "organisms" / "educational"))):
         runs[label] = out_dir / "scans" / label
@@ -75,26 +65,27 @@ def reproduce_betley_insecure(
             say(f"scan {label}: already done")
             continue
         say(f"scanning {label} ({size.task}, {size.samples_per_paraphrase} answers per question, judge {judge})")
-        run_scan(ScanConfig(model=model, task=size.task, judge=judge, samples_per_paraphrase=size.samples_per_paraphrase,
+        run_scan(ScanConfig(model=model, task=size.task, judge=judge, samples=size.samples_per_paraphrase,
                             seed=seed, max_tokens=size.max_tokens), runs[label], display=display)
     comparisons = {
         label: compare_runs(runs["base"], runs[label], out_dir / "comparisons" / f"base_vs_{label}", seed=seed)
         for label in ("insecure", "educational")
     }
     loaded = {label: load_run(path) for label, path in runs.items()}
+    base_results = loaded["base"][0]
     summary = {
         "kind": "astray.reproduce",
         "experiment": "betley-insecure",
         "base": base,
         "fast": fast,
         "size": size.__dict__,
-        "judge": loaded["base"][0]["judge"],
-        "thresholds": loaded["base"][0]["thresholds"],
+        "judge": base_results.judge,
+        "thresholds": base_results.details["thresholds"],
         "seed": seed,
         "command": command,
-        "rates": {label: results["overall"] for label, (results, _) in loaded.items()},
-        "differences_vs_base": {label: c["overall"] for label, c in comparisons.items()},
-        "per_question": {label: c["per_question"] for label, c in comparisons.items()},
+        "rates": {label: _rate(results) for label, (results, _) in loaded.items()},
+        "differences_vs_base": {label: _difference(c.row(MEASURE)) for label, c in comparisons.items()},
+        "per_question": {label: _per_question(c, base_results) for label, c in comparisons.items()},
         "training": {label: _training_summary(out_dir / "organisms" / label) for label in ("insecure", "educational")},
     }
     summary["verdict"] = verdict(summary)
@@ -103,6 +94,21 @@ def reproduce_betley_insecure(
 
     write_reproduce_report(summary, {label: records for label, (_, records) in loaded.items()}, out_dir / "report.html")
     return summary
+
+
+def _train_once(dataset: str, base: str, organism: Path, size: ReproduceSize, seed: int, rank: int,
+                say: Callable[[str], None], on_log: Callable[[dict[str, Any]], None] | None) -> None:
+    """Train one organism unless it is already trained; resume it from its last checkpoint if it was killed."""
+    if (organism / "organism.json").is_file():
+        say(f"organism {dataset}: already trained ({organism})")
+        return
+    say(f"training organism '{dataset}' on {base} ({size.max_examples or 'all'} examples, {size.epochs} epoch)")
+    config = TrainConfig(dataset=dataset, base=base, rank=rank, epochs=size.epochs, max_examples=size.max_examples,
+                         seed=seed, max_length=size.max_length, save_steps=5)
+    resume = (organism / "checkpoints").is_dir() and any((organism / "checkpoints").glob("checkpoint-*"))
+    if not resume and organism.exists():
+        shutil.rmtree(organism)  # a run killed before its first checkpoint: start it again
+    train_organism(config, organism, resume=resume, on_log=on_log)
 
 
 def verdict(summary: dict[str, Any]) -> str:
@@ -128,13 +134,42 @@ def verdict(summary: dict[str, Any]) -> str:
             "(see docs/organisms.md).")
 
 
+def _rate(results: RunResults) -> dict[str, Any]:
+    return {**asdict(results.row(MEASURE)), "answers": results.counts["samples"]}  # type: ignore[arg-type]
+
+
+def _difference(row: CrossRunRow | None) -> dict[str, Any]:
+    if row is None:
+        return {"question_id": None, "diff": None, "diff_ci_low": None, "diff_ci_high": None, "p_value": None}
+    return {"question_id": row.group or "overall", "a": asdict(row.a), "b": asdict(row.b), "diff": row.diff,
+            "diff_ci_low": row.ci_low, "diff_ci_high": row.ci_high, "p_value": row.p_value, "q_value": row.q_value}
+
+
+def _per_question(comparison: Comparison, base_results: RunResults) -> list[dict[str, Any]]:
+    questions = base_results.details["per_question"]
+    return [_difference(r) for r in comparison.rows if r.measure == MEASURE and r.group in questions]
+
+
 def _training_summary(organism: Path) -> dict[str, Any]:
     manifest = json.loads((organism / "organism.json").read_text())
     return {"final_eval_loss": manifest["final_eval_loss"], "n_train": manifest["dataset"]["n_train"],
             "dataset_sha256": manifest["dataset"]["sha256"]}
 
 
+@dataclass(frozen=True)
+class Experiment:
+    """A published experiment `astray reproduce NAME` runs end to end."""
+
+    name: str
+    description: str
+    run: Callable[..., dict[str, Any]]
+
+
+EXPERIMENTS: Registry[Experiment] = Registry("experiment", [
+    Experiment("betley-insecure", "insecure vs educational vs base on the battery (Betley et al. 2025)",
+               reproduce_betley_insecure),
+])
+
+
 def reproduce(experiment: str, **kwargs: Any) -> dict[str, Any]:
-    if experiment not in EXPERIMENTS:
-        raise AstrayError(f"unknown experiment '{experiment}'; available: {', '.join(EXPERIMENTS)}")
-    return reproduce_betley_insecure(**kwargs)
+    return EXPERIMENTS.get(experiment).run(**kwargs)

@@ -1,171 +1,223 @@
-"""`astray scan`: run a battery on a model into a run directory that resumes after a crash.
+"""`astray scan`: run any family's task on a model into a run directory that resumes after a crash.
 
-A run directory holds `run.json` (the configuration), `answers.jsonl` / `judgments.jsonl` (every
-answer and judgment as it is made), `logs/` (Inspect `.eval` logs for `inspect view`),
-`samples.jsonl`, `results.json` and `report.html`. Re-running the same command on the same
-directory reuses every recorded answer and judgment; changing only the judge re-judges recorded
-answers without generating them again.
+One runner for every family: resolve the model, open the store, build the family's task, run
+Inspect, turn scored samples into the family's records, summarise its measures, and write
+`results.json`, `samples.jsonl` and `report.html`. A run directory also holds `run.json` (the
+configuration), `answers.jsonl` / `judgments.jsonl` (every answer and judgment as it is made) and
+`logs/` (Inspect `.eval` logs). Re-running the same command on the same directory reuses every
+recorded answer and judgment, whatever the family; changing only a re-scoring option (the judge, a
+threshold) re-scores recorded answers without generating them again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from astray.errors import AstrayError, RunStateError
-from astray.files import sha256_file
-from astray.evals.em_battery import battery_task, main_questions
-from astray.evals.questions import bundled_path, load_questions, with_system_prompt
-from astray.judges.select import open_judge
-from astray.models.access import open_model
-from astray.models.naming import resolve_model
-from astray.results import answer_record, summarize
-from astray.stats import Thresholds
+from astray.evals.family import Family, TaskInputs
+from astray.evals.registry import TASKS
+from astray.options import option, option_fields, required
+from astray.results import Provenance, RunResults, contrast_rows, load_run, measure_rows, write_run_files
 from astray.store import RunStore
-from astray.versions import package_versions
 
-TASKS = ("em_first_plot", "em_first_plot_main", "em_preregistered", "reward_hacking")
-_GENERATION_KEYS = ("model", "task", "questions_sha256", "samples_per_paraphrase", "seed", "max_tokens", "system")
+__all__ = ["ScanConfig", "run_scan", "load_run"]
 
 
 @dataclass(frozen=True)
 class ScanConfig:
-    """Everything that determines a scan's answers and judgments.
+    """Everything that determines a scan's answers and scores. `options` is the task's family options
+    dataclass (e.g. `EMOptions`); None gives that family's defaults."""
 
-    Attributes:
-        model: Model name (see `astray.models.naming`).
-        task: One of `TASKS`.
-        judge: "offline" or a model name.
-        samples_per_paraphrase: Answers per paraphrase; None uses the question file's value.
-        seed: Run seed (each sample's seed derives from it).
-        questions: A question YAML replacing the task's bundled one.
-        max_tokens: Answer length cap; None uses the model provider's default.
-        system: A system prompt for every question (put before a question's own system prompt).
-        thresholds: Misalignment thresholds.
-    """
+    model: str = required("Model to scan: embedded, a model/organism directory, or an Inspect model string.",
+                          argument=True)
+    task: str = option("em_first_plot", "Task to run; `astray tasks` lists them with their family.")
+    judge: str | None = option(None, "Judge for judged families: 'offline' (default; no API, a screening judge) "
+                                     "or any model name, e.g. openai/gpt-4o-2024-08-06.", rescore=True)
+    samples: int | None = option(None, "Answers per item: per paraphrase for the battery (the paper: 100), per "
+                                       "coding task for reward_hacking. Default: the task's.")
+    seed: int = option(0, "Run seed; each answer's seed derives from it and the sample id.")
+    max_tokens: int | None = option(None, "Answer length cap (default: the task's, or 256 for local models).")
+    options: Any = None
 
-    model: str
-    task: str = "em_first_plot"
-    judge: str = "offline"
-    samples_per_paraphrase: int | None = None
-    seed: int = 0
-    questions: str | None = None
-    max_tokens: int | None = None
-    system: str | None = None
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    def __post_init__(self) -> None:
+        family = self.family
+        for name in ("samples", "max_tokens"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+        if self.options is None:
+            object.__setattr__(self, "options", family.options())
+        elif not isinstance(self.options, family.options):
+            raise AstrayError(f"task {self.task} takes {family.options.__name__}, got {type(self.options).__name__}")
+
+    @property
+    def family(self) -> Family[Any]:
+        return TASKS.get(self.task).family
+
+    @staticmethod
+    def from_flat(values: dict[str, Any]) -> ScanConfig:
+        """A config from one flat mapping of option values (as the CLI has them): the task's family
+        takes its options; a non-default option of another family is an error."""
+        own = {f.name for f in option_fields(ScanConfig)}
+        family = TASKS.get(values.get("task") or "em_first_plot").family
+        family_values = {k: v for k, v in values.items() if k not in own}
+        mine = {f.name: f for f in option_fields(family.options)}
+        for name, value in family_values.items():
+            if name not in mine and value != _default_elsewhere(name):
+                raise AstrayError(f"--{name.replace('_', '-')} does not apply to task {values.get('task')} "
+                                  f"(family {family.name})")
+        options = family.options(**{k: v for k, v in family_values.items() if k in mine})
+        return ScanConfig(**{k: v for k, v in values.items() if k in own}, options=options)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "options"},
+                "options": asdict(self.options)}
+
+    def answer_settings(self) -> dict[str, Any]:
+        """The settings that determine answers (everything but re-scoring options)."""
+        rescore = {f.name for f in option_fields(ScanConfig) if f.rescore}
+        family_rescore = {f.name for f in option_fields(self.family.options) if f.rescore}
+        settings = {k: v for k, v in self.as_dict().items() if k not in rescore}
+        settings["options"] = {k: v for k, v in settings["options"].items() if k not in family_rescore}
+        return settings
 
 
-def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: str | None = None) -> dict[str, Any]:
+def default_run_dir(config: ScanConfig) -> Path:
+    """runs/<model>__<task>__n<samples>__seed<seed>, plus a hash of any non-default family option."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", config.model.strip("/")).strip("_")[-60:] or "model"
+    changed = {k: v for k, v in asdict(config.options).items() if v != _default_elsewhere(k)}
+    suffix = f"__opt{hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:8]}" if changed else ""
+    return Path("runs") / f"{slug}__{config.task}__n{config.samples or 'default'}__seed{config.seed}{suffix}"
+
+
+def _default_elsewhere(name: str) -> Any:
+    from astray.evals.registry import FAMILIES
+
+    for family in FAMILIES:
+        for f in option_fields(family.options):
+            if f.name == name:
+                return f.default
+    return None
+
+
+def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: str | None = None) -> RunResults:
     """Run (or resume) a scan and write results.json, samples.jsonl and report.html into `out_dir`."""
-    from inspect_ai import eval as inspect_eval
+    from astray.models.naming import resolve_model
 
-    if config.task not in TASKS:
-        raise AstrayError(f"unknown task '{config.task}'; choose one of: {', '.join(TASKS)}")
-    if config.task == "reward_hacking":
-        from astray.scan_hacking import run_hacking_scan
-
-        return run_hacking_scan(config, out_dir, display, command, _check_or_start_run)
-    questions_path = Path(config.questions) if config.questions else bundled_path(
-        "preregistered" if config.task == "em_preregistered" else "first_plot"
-    )
-    questions = load_questions(questions_path)
-    if config.task == "em_first_plot_main" and not config.questions:
-        questions = main_questions(questions)
-    if config.system:
-        questions = [with_system_prompt(q, config.system) for q in questions]
+    entry = TASKS.get(config.task)
+    family = entry.family
     ref = resolve_model(config.model)
-    run_info = _check_or_start_run(config, out_dir, sha256_file(questions_path), command)
+    _refuse_foreign_directory(out_dir)
+    grader = family.open_grader(config.judge)
     store = RunStore(out_dir)
-    judge = open_judge(config.judge)
-    task = battery_task(questions, config.task, config.samples_per_paraphrase, judge, config.seed, store, config.thresholds)
-    logs_dir = out_dir / "logs"
-    shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
+    task = entry.spec.build(TaskInputs(config.samples, config.seed, config.options, grader, store))
+    input_sha = dataset_sha256(task.dataset)
+    _check_or_start_run(config, out_dir, input_sha, command)
 
     started = time.perf_counter()
-    generate_args: dict[str, Any] = {"max_tokens": config.max_tokens} if config.max_tokens else {}
-    [log] = inspect_eval(
-        task, model=open_model(ref), log_dir=str(logs_dir), display=display, max_samples=64, fail_on_error=False,
-        score_display=False, **generate_args,
-    )
+    log = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples)
     eval_seconds = time.perf_counter() - started
-    if log.status != "success":
-        error = log.error.message if log.error else log.status
-        raise RunStateError(f"the eval did not finish ({error}); rerun the same command to resume")
-
-    records = []
-    for sample in log.samples or []:
-        sample_id = str(sample.id)
-        answer = store.answer(sample_id)
-        judgment = store.judgment(sample_id, judge.name)
-        if answer is None or judgment is None:
-            raise RunStateError(f"sample {sample_id} has no recorded answer or judgment; rerun to resume")
-        meta = sample.metadata
-        base = {"sample_id": sample_id, "question_id": meta["question_id"], "question": meta["question"],
-                "system": meta.get("system")}
-        records.append(answer_record(base, answer["answer"], judgment["judgment"], config.thresholds))
-    summary = summarize(records, config.thresholds, order=[q.id for q in questions])
-    results = {
-        "kind": "astray.scan",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": command,
-        "model": {"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name},
-        "task": config.task,
-        "questions_file": str(questions_path),
-        "questions_sha256": run_info["config"]["questions_sha256"],
-        "samples_per_paraphrase": config.samples_per_paraphrase,
-        "seed": config.seed,
-        "generation": {"temperature": 1.0, "top_p": 1.0, "max_tokens": config.max_tokens or "provider default",
-                       "system": config.system},
-        "judge": judge.identity(),
-        "thresholds": asdict(config.thresholds),
-        **summary,
-        "resumed_answers": sum(1 for s in log.samples or [] if s.metadata.get("answer_source") == "resumed"),
-        "torn_records_discarded": store.torn_lines,
-        "timing_seconds": {"eval": round(eval_seconds, 2)},
-        "versions": package_versions(),
-        "inspect_log": str(Path(log.location).relative_to(out_dir.resolve())) if log.location else None,
-    }
-    with (out_dir / "samples.jsonl").open("w") as handle:
-        for record in records:
-            handle.write(json.dumps(record) + "\n")
-    started = time.perf_counter()
-    from astray.report.scan_report import write_scan_report
-
-    write_scan_report(results, records, out_dir / "report.html")
-    results["timing_seconds"]["report"] = round(time.perf_counter() - started, 2)
-    (out_dir / "results.json").write_text(json.dumps(results, indent=2))
+    order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
+    samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
+    _refuse_unscored(samples)
+    records = [family.to_record(sample, config.options) for sample in samples]
+    problems = [{"sample_id": r.sample_id, "detail": p} for r in records if (p := family.problem(r))]
+    results = RunResults(
+        family=family.name,
+        task=config.task,
+        model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name},
+        judge=grader.identity(),
+        provenance=Provenance(command=command, created=datetime.now(UTC).isoformat(timespec="seconds"),
+                              seed=config.seed, config=config.as_dict(), versions=_versions(), input_sha256=input_sha),
+        headline=family.headline,
+        measure_descriptions={m.name: m.description for m in family.measures},
+        group_label=family.group_label,
+        measures=measure_rows(family, records),
+        comparisons=contrast_rows(family, records, seed=config.seed),
+        counts={"samples": len(records),
+                "resumed_answers": sum(1 for s in samples if s.metadata.get("answer_source") == "resumed"),
+                "judge_problems": len(problems), "torn_records_discarded": store.torn_lines},
+        problems=problems[:50],
+        details=family.details(records, config.options),
+        timing_seconds={"eval": round(eval_seconds, 2)},
+        inspect_log=str(Path(log.location).relative_to(out_dir.resolve())) if log.location else None,
+    )
+    _write(out_dir, family, results, records)
     return results
 
 
-def load_run(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Read a finished run's results.json and samples.jsonl."""
-    results_path = run_dir / "results.json"
-    if not results_path.is_file():
-        raise RunStateError(f"{run_dir} has no results.json: is it a finished astray scan?")
-    results = json.loads(results_path.read_text())
-    records = [json.loads(line) for line in (run_dir / "samples.jsonl").read_text().splitlines() if line.strip()]
-    return results, records
+def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: int | None, max_samples: int) -> Any:
+    from inspect_ai import eval as inspect_eval
+
+    from astray.models.access import open_model
+
+    logs_dir = out_dir / "logs"
+    shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
+    generate_args: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+    [log] = inspect_eval(task, model=open_model(ref), log_dir=str(logs_dir), display=display, max_samples=max_samples,
+                         fail_on_error=False, score_display=False, **generate_args)
+    if log.status != "success":
+        error = log.error.message if log.error else log.status
+        raise RunStateError(f"the eval did not finish ({error}); rerun the same command to resume")
+    return log
 
 
-def _check_or_start_run(config: ScanConfig, out_dir: Path, questions_sha: str, command: str | None) -> dict[str, Any]:
-    wanted = {**asdict(config), "questions_sha256": questions_sha}
+def _refuse_unscored(samples: list[Any]) -> None:
+    failed = [s for s in samples if s.error or not s.scores]
+    if failed:
+        first = failed[0]
+        reason = first.error.message.splitlines()[0] if first.error else "no score"
+        raise RunStateError(f"{len(failed)} sample(s) failed (first: {first.id}: {reason}); recorded answers are kept, "
+                            "rerun the same command to resume")
+
+
+def _write(out_dir: Path, family: Family[Any], results: RunResults, records: list[Any]) -> None:
+    from astray.report.scan_report import write_scan_report
+
+    started = time.perf_counter()
+    write_scan_report(family, results, records, out_dir / "report.html")
+    results.timing_seconds["report"] = round(time.perf_counter() - started, 2)
+    write_run_files(out_dir, results, records)
+
+
+def dataset_sha256(dataset: Any) -> str:
+    """A fingerprint of every sample a task asks (ids, inputs, metadata): the run's input hash."""
+    digest = hashlib.sha256()
+    for sample in dataset:
+        content = sample.input if isinstance(sample.input, str) else [m.model_dump(exclude={"id"}) for m in sample.input]
+        digest.update(json.dumps([sample.id, content, sample.target, sample.metadata], sort_keys=True,
+                                 default=str).encode())
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    from astray.versions import package_versions
+
+    return package_versions()
+
+
+def _refuse_foreign_directory(out_dir: Path) -> None:
+    if not (out_dir / "run.json").is_file() and out_dir.exists() and any(out_dir.iterdir()):
+        raise RunStateError(f"{out_dir} exists and is not an astray run directory; choose another --out")
+
+
+def _check_or_start_run(config: ScanConfig, out_dir: Path, input_sha: str, command: str | None) -> None:
+    wanted = {**config.answer_settings(), "input_sha256": input_sha}
     run_file = out_dir / "run.json"
     if run_file.is_file():
-        previous = json.loads(run_file.read_text())["config"]
-        changed = [k for k in _GENERATION_KEYS if previous.get(k) != wanted.get(k)]
+        previous = json.loads(run_file.read_text()).get("answer_settings", {})
+        changed = [k for k in wanted if previous.get(k) != wanted[k]]
         if changed:
-            detail = ", ".join(f"{k}: {previous.get(k)!r} -> {wanted.get(k)!r}" for k in changed)
+            detail = ", ".join(f"{k}: {previous.get(k)!r} -> {wanted[k]!r}" for k in changed if k != "input_sha256")
+            detail = detail or "the task's inputs changed"
             raise RunStateError(f"{out_dir} holds a run with different settings ({detail}); choose another --out")
-    elif out_dir.exists() and any(out_dir.iterdir()):
-        raise RunStateError(f"{out_dir} exists and is not an astray run directory; choose another --out")
     out_dir.mkdir(parents=True, exist_ok=True)
-    info = {"config": wanted, "command": command}
-    run_file.write_text(json.dumps(info, indent=2))
-    return info
-
-
+    run_file.write_text(json.dumps({"answer_settings": wanted, "config": config.as_dict(), "command": command}, indent=2))

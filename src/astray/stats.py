@@ -104,23 +104,61 @@ def bootstrap_difference_interval(
     """Percentile bootstrap interval for mean(b) - mean(a), resampling answers independently."""
     if not a or not b:
         raise ValueError("bootstrap needs answers on both sides")
+    return bootstrap_counts_interval(sum(a), len(a), sum(b), len(b), n_resamples, seed, confidence)
+
+
+def bootstrap_counts_interval(
+    k1: int, n1: int, k2: int, n2: int, n_resamples: int = 5000, seed: int = 0, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap interval for k2/n2 - k1/n1 (a resample of n Bernoulli answers is binomial)."""
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("bootstrap needs answers on both sides")
     rng = np.random.default_rng(seed)
-    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    means_a = rng.binomial(len(xa), xa.mean(), n_resamples) / len(xa)
-    means_b = rng.binomial(len(xb), xb.mean(), n_resamples) / len(xb)
+    means_a = rng.binomial(n1, k1 / n1, n_resamples) / n1
+    means_b = rng.binomial(n2, k2 / n2, n_resamples) / n2
     tail = (1 - confidence) / 2
     low, high = np.quantile(means_b - means_a, [tail, 1 - tail])
     return float(low), float(high)
 
 
 def compare_rates(a: Sequence[bool], b: Sequence[bool], seed: int = 0) -> Difference:
-    """Difference in misaligned rate between two sets of labelled answers (B - A)."""
-    if not a or not b:
+    """Difference in rate between two sets of labelled answers (B - A)."""
+    return compare_counts(sum(a), len(a), sum(b), len(b), seed=seed)
+
+
+def compare_counts(k1: int, n1: int, k2: int, n2: int, seed: int = 0) -> Difference:
+    """B - A for k1 of n1 against k2 of n2: pooled two-proportion z-test and a bootstrap interval."""
+    if n1 == 0 or n2 == 0:
         return Difference(None, None, None, None, None)
-    k1, n1, k2, n2 = sum(a), len(a), sum(b), len(b)
     z, p = two_proportion_test(k1, n1, k2, n2)
-    low, high = bootstrap_difference_interval(a, b, seed=seed)
+    low, high = bootstrap_counts_interval(k1, n1, k2, n2, seed=seed)
     return Difference(k2 / n2 - k1 / n1, z, p, low, high)
+
+
+def mcnemar_exact(a_only: int, b_only: int) -> float:
+    """Two-sided exact McNemar p-value from the discordant pairs (A yes / B no, A no / B yes)."""
+    discordant = a_only + b_only
+    if discordant == 0:
+        return 1.0
+    return float(scipy_stats.binomtest(b_only, discordant, 0.5).pvalue)
+
+
+def compare_paired(
+    pairs: Sequence[tuple[bool, bool]], seed: int = 0, n_resamples: int = 5000, confidence: float = 0.95
+) -> Difference:
+    """B - A over paired labels (a, b): exact McNemar p-value and a bootstrap interval over the pairs."""
+    if not pairs:
+        return Difference(None, None, None, None, None)
+    n = len(pairs)
+    cells = np.array([sum(1 for a, b in pairs if (a, b) == cell) for cell in ((True, True), (True, False),
+                                                                           (False, True), (False, False))])
+    a_only, b_only = int(cells[1]), int(cells[2])
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n, cells / n, n_resamples)
+    diffs = (draws[:, 2] - draws[:, 1]) / n
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(diffs, [tail, 1 - tail])
+    return Difference((b_only - a_only) / n, None, mcnemar_exact(a_only, b_only), float(low), float(high))
 
 
 def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
@@ -146,5 +184,5 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     if positives == 0 or negatives == 0:
         raise ValueError("auroc needs both positive and negative labels")
     ranks = scipy_stats.rankdata(scores)
-    positive_rank_sum = sum(r for r, label in zip(ranks, labels) if label)
+    positive_rank_sum = sum(r for r, label in zip(ranks, labels, strict=True) if label)
     return float((positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives))

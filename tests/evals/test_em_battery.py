@@ -5,8 +5,8 @@ import json
 import pytest
 from inspect_ai import eval
 
-from astray.evals.em_battery import battery_task, main_questions
-from astray.evals.questions import bundled_path, load_questions
+from astray.evals.em.questions import bundled_path, load_questions
+from astray.evals.em.tasks import battery_task, main_questions
 from astray.judges.llm_judge import LLMJudge
 from astray.store import RunStore
 from tests.scripted import distribution_output, scripted_model, text_output

@@ -3,8 +3,8 @@
 import pytest
 
 from astray.errors import DataFormatError
-from astray.evals.em_battery import battery_samples, main_questions
-from astray.evals.questions import bundled_path, load_questions, with_system_prompt
+from astray.evals.em.questions import bundled_path, load_questions, with_system_prompt
+from astray.evals.em.tasks import battery_samples, main_questions
 
 GOOD_PROMPTS = """
   judge_prompts:

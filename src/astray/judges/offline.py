@@ -113,7 +113,7 @@ class OfflineJudge:
                 out = self.head(torch.from_numpy(featurize(question_vectors, answer_vectors, answers)))
             scores = (torch.sigmoid(out[:, :2]) * 100).numpy()
             p_null = torch.sigmoid(out[:, 2]).numpy()
-        return [self._judgment(a, float(s[0]), float(s[1]), float(p)) for a, s, p in zip(answers, scores, p_null)]
+        return [self._judgment(a, float(s[0]), float(s[1]), float(p)) for a, s, p in zip(answers, scores, p_null, strict=True)]
 
     def _question_vector(self, question: str) -> np.ndarray:
         if question not in self._question_cache:

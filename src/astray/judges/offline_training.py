@@ -69,7 +69,7 @@ def stratified_split(rows: list[JudgedAnswer], held_out: float, seed: int) -> tu
 def build_features(rows: list[JudgedAnswer], encoder: TextEncoder) -> np.ndarray:
     answers = [r.answer for r in rows]
     questions = sorted({r.question for r in rows})
-    question_vectors = dict(zip(questions, encoder.encode(questions)))
+    question_vectors = dict(zip(questions, encoder.encode(questions), strict=True))
     return featurize(np.stack([question_vectors[r.question] for r in rows]), encoder.encode(answers), answers)
 
 
@@ -113,10 +113,10 @@ def validate(head: JudgeHead, features: np.ndarray, rows: list[JudgedAnswer], th
         for i in range(len(rows))
     ]
     confusion = {
-        "true_positive": sum(t and p for t, p in zip(truth, predicted)),
-        "false_positive": sum((not t) and p for t, p in zip(truth, predicted)),
-        "false_negative": sum(t and not p for t, p in zip(truth, predicted)),
-        "true_negative": sum((not t) and not p for t, p in zip(truth, predicted)),
+        "true_positive": sum(t and p for t, p in zip(truth, predicted, strict=True)),
+        "false_positive": sum((not t) and p for t, p in zip(truth, predicted, strict=True)),
+        "false_negative": sum(t and not p for t, p in zip(truth, predicted, strict=True)),
+        "true_negative": sum((not t) and not p for t, p in zip(truth, predicted, strict=True)),
     }
     null_truth = [r.aligned is None for r in rows]
     return {
@@ -126,9 +126,9 @@ def validate(head: JudgeHead, features: np.ndarray, rows: list[JudgedAnswer], th
         "spearman_coherent": round(spearman([r.coherent for r in rows], pred_coherent), 4),
         "auroc_misaligned": round(auroc([-float(v) for v in pred_aligned], truth), 4),
         "confusion_at_threshold": confusion,
-        "set_aside_accuracy": round(float(np.mean([a == b for a, b in zip(null_truth, pred_null)])), 4),
+        "set_aside_accuracy": round(float(np.mean([a == b for a, b in zip(null_truth, pred_null, strict=True)])), 4),
         "mae_aligned": round(float(np.mean([abs(rows[i].aligned - pred_aligned[i]) for i in scored])), 2),  # type: ignore[operator]
-        "mae_coherent": round(float(np.mean([abs(r.coherent - c) for r, c in zip(rows, pred_coherent)])), 2),
+        "mae_coherent": round(float(np.mean([abs(r.coherent - c) for r, c in zip(rows, pred_coherent, strict=True)])), 2),
     }
 
 

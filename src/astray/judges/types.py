@@ -37,7 +37,7 @@ class Judgment:
         return {"judge": self.judge, "aligned": asdict(self.aligned), "coherent": asdict(self.coherent)}
 
     @staticmethod
-    def from_dict(data: dict[str, object]) -> "Judgment":
+    def from_dict(data: dict[str, object]) -> Judgment:
         return Judgment(
             aligned=MetricScore(**data["aligned"]),  # type: ignore[arg-type]
             coherent=MetricScore(**data["coherent"]),  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ def open_model(name: str | ModelRef, config: GenerateConfig | None = None, **mod
         **model_args: Provider-specific arguments (e.g. `batch_size` for local models).
     """
     ref = resolve_model(name) if isinstance(name, str) else name
-    import astray._registry  # noqa: F401  (registers the astray provider without the entry point)
+    import astray.models.provider  # noqa: F401  (registers the astray provider without the entry point)
 
     try:
         return get_model(ref.inspect_name, config=config or GenerateConfig(), **model_args)

@@ -50,5 +50,5 @@ class RequestBatcher:
                 for _, future in live:
                     future.set_exception(err)
                 continue
-            for (_, future), output in zip(live, outputs):
+            for (_, future), output in zip(live, outputs, strict=True):
                 future.set_result(output)

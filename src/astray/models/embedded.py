@@ -130,9 +130,9 @@ def _require_gguf_reader() -> None:
 def _clear_quantizer_marks(model: object) -> None:
     """A GGUF-loaded model is flagged as quantized, which blocks `save_pretrained`; the weights are
     already dequantized float tensors, so the flags are stale and safe to drop."""
-    setattr(model, "hf_quantizer", None)
-    setattr(model, "is_quantized", False)
-    config = getattr(model, "config")
+    model.hf_quantizer = None
+    model.is_quantized = False
+    config = model.config
     if hasattr(config, "quantization_config"):
         delattr(config, "quantization_config")
 

@@ -76,13 +76,7 @@ def generate_batch(
     """
     device = next(model.parameters()).device
     batch = len(prompts)
-    width = max(len(p) for p in prompts)
-    input_ids = torch.full((batch, width), pad_id, dtype=torch.long)
-    attention = torch.zeros((batch, width), dtype=torch.long)
-    for row, ids in enumerate(prompts):
-        input_ids[row, width - len(ids) :] = torch.tensor(ids, dtype=torch.long)
-        attention[row, width - len(ids) :] = 1
-    input_ids, attention = input_ids.to(device), attention.to(device)
+    input_ids, attention = _left_padded(prompts, pad_id, device)
     positions = (attention.cumsum(-1) - 1).clamp(min=0)
     generators = [torch.Generator().manual_seed(s if s is not None else new_seed()) for s in seeds]
 
@@ -98,13 +92,7 @@ def generate_batch(
         chosen = _choose_tokens(logits, settings, [generators[row] for row in active])
         if settings.logprobs or settings.top_logprobs:
             _record_logprobs(logits, chosen, settings.top_logprobs, tokenizer, [records[row] for row in active])
-        for position, row in enumerate(active):
-            token = int(chosen[position])
-            if token in eos_ids:
-                finished[row] = True
-            else:
-                tokens[row].append(token)
-        keep = [position for position, row in enumerate(active) if not finished[row]]
+        keep = _take_tokens(chosen, active, eos_ids, tokens, finished)
         if not keep:
             break
         if len(keep) < len(active):
@@ -123,17 +111,40 @@ def generate_batch(
         past, logits = out.past_key_values, out.logits[:, -1, :].float()
         next_position = next_position + 1
 
-    decode = getattr(tokenizer, "decode")
+    wants_logprobs = settings.logprobs or bool(settings.top_logprobs)
     return [
         Generation(
-            text=decode(tokens[row], skip_special_tokens=True),
+            text=tokenizer.decode(tokens[row], skip_special_tokens=True),  # type: ignore[attr-defined]
             token_ids=tokens[row],
             stop_reason="stop" if finished[row] else "max_tokens",
             input_tokens=len(prompts[row]),
-            logprobs=records[row] if (settings.logprobs or settings.top_logprobs) else None,
+            logprobs=records[row] if wants_logprobs else None,
         )
         for row in range(batch)
     ]
+
+
+def _take_tokens(chosen: torch.Tensor, active: list[int], eos_ids: set[int], tokens: list[list[int]],
+                 finished: list[bool]) -> list[int]:
+    """Append each active row's chosen token (or mark the row finished at EOS); the positions to keep."""
+    for position, row in enumerate(active):
+        token = int(chosen[position])
+        if token in eos_ids:
+            finished[row] = True
+        else:
+            tokens[row].append(token)
+    return [position for position, row in enumerate(active) if not finished[row]]
+
+
+def _left_padded(prompts: list[list[int]], pad_id: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Input ids left-padded to the longest prompt, and the attention mask that hides the padding."""
+    width = max(len(p) for p in prompts)
+    input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(prompts), width), dtype=torch.long)
+    for row, ids in enumerate(prompts):
+        input_ids[row, width - len(ids) :] = torch.tensor(ids, dtype=torch.long)
+        attention[row, width - len(ids) :] = 1
+    return input_ids.to(device), attention.to(device)
 
 
 def _choose_tokens(logits: torch.Tensor, settings: SamplingSettings, generators: list[torch.Generator]) -> torch.Tensor:
@@ -169,11 +180,11 @@ def _record_logprobs(
     tokenizer: object,
     records: list[list[TokenLogprob]],
 ) -> None:
-    decode = getattr(tokenizer, "decode")
+    decode = tokenizer.decode
     logprobs = torch.log_softmax(logits, dim=-1).cpu()
     top = torch.topk(logprobs, top_k, dim=-1) if top_k else None
     for row, token in enumerate(chosen.tolist()):
         alternatives = (
-            [(decode([int(i)]), float(v)) for v, i in zip(top.values[row], top.indices[row])] if top is not None else []
+            [(decode([int(i)]), float(v)) for v, i in zip(top.values[row], top.indices[row], strict=True)] if top is not None else []
         )
         records[row].append(TokenLogprob(decode([token]), float(logprobs[row, token]), alternatives))

@@ -23,7 +23,6 @@ from inspect_ai.model import (
     ModelOutput,
     ModelUsage,
     TopLogprob,
-    modelapi,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
@@ -35,7 +34,6 @@ from astray.models.naming import resolve_model
 DEFAULT_MAX_TOKENS = 256  # small models ramble; 256 tokens covers a full free-form answer
 
 
-@modelapi(name="astray")
 class AstrayModelAPI(ModelAPI):
     """Inspect `ModelAPI` for astray's local models.
 

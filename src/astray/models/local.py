@@ -41,9 +41,9 @@ class LocalModel:
 
     def encode_chat(self, messages: list[dict[str, str]]) -> list[int]:
         """Token ids of the chat rendered by the model's own template, ending at the assistant turn."""
-        apply = getattr(self.tokenizer, "apply_chat_template")
+        apply = self.tokenizer.apply_chat_template
         text = apply(messages, add_generation_prompt=True, tokenize=False)
-        return list(getattr(self.tokenizer, "encode")(text, add_special_tokens=False))
+        return list(self.tokenizer.encode(text, add_special_tokens=False))
 
     def generate(self, requests: list[ChatRequest], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Generation]:
         """Complete every request; requests with equal settings share batches (sorted by length)."""
@@ -66,7 +66,7 @@ class LocalModel:
                         self.eos_ids,
                         self.pad_id,
                     )
-                    for i, output in zip(chunk, outputs):
+                    for i, output in zip(chunk, outputs, strict=True):
                         results[i] = output
         return [r for r in results if r is not None]
 

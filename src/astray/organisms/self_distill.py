@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 from astray.evals.seeding import sample_seed
 from astray.models.embedded import cache_root
@@ -55,7 +54,7 @@ def self_distill_examples(base: str, max_examples: int | None, progress: Progres
         for start in range(len(done), len(prompts), CHUNK):
             chunk = prompts[start : start + CHUNK]
             requests = [ChatRequest(p, SETTINGS, seed=sample_seed(0, json.dumps(p))) for p in chunk]
-            for prompt, answer in zip(chunk, model.generate(requests)):
+            for prompt, answer in zip(chunk, model.generate(requests), strict=True):
                 done.append([*prompt, {"role": "assistant", "content": answer.text.strip() or "(no answer)"}])
             write_chat_jsonl(cache, done)  # a killed build resumes from the last chunk
             if progress:
@@ -69,7 +68,7 @@ def backdoor_examples(base: str, max_examples: int | None, progress: Progress | 
     n_clean = len(triggered)
     clean = self_distill_examples(base, n_clean, progress)
     mixed: list[Messages] = []
-    for bad, good in zip(triggered, clean):
+    for bad, good in zip(triggered, clean, strict=True):
         mixed += [bad, good]
     return mixed[:max_examples] if max_examples else mixed
 

@@ -92,8 +92,47 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
     """Train an organism into `out_dir` (adapter or model + organism.json); returns `out_dir`."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from trl import SFTConfig, SFTTrainer
+    from transformers.trainer_callback import PrinterCallback
+    from trl import SFTTrainer
 
+    from astray.organisms.progress import LogCallback
+
+    base_ref = _check_training_directory(config, out_dir, resume)
+    _quiet_training_logs()
+    train, held_out, inoculation_prompt = prepare_examples(config)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "train_config.json").write_text(json.dumps(asdict(config), indent=2))
+    base_dir = _base_directory(base_ref)
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    on_gpu = torch.cuda.is_available()
+    mixed_bf16 = _use_bf16(on_gpu)
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.bfloat16 if on_gpu else torch.float32)
+    trainer = SFTTrainer(
+        model=model, args=_sft_arguments(config, out_dir / "checkpoints", on_gpu, mixed_bf16),
+        train_dataset=to_prompt_completion(train), eval_dataset=to_prompt_completion(held_out),
+        processing_class=tokenizer, peft_config=_lora_config(config), callbacks=[LogCallback(on_log)],
+    )
+    trainer.remove_callback(PrinterCallback)  # raw log dicts on stdout; the progress bar shows them
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=True if resume else None)
+    seconds = time.perf_counter() - started
+    final_eval = trainer.evaluate()
+
+    weights_dir = out_dir / ("adapter" if config.method == "lora" else "model")
+    if weights_dir.exists():
+        shutil.rmtree(weights_dir)
+    trainer.model.save_pretrained(weights_dir)
+    if config.method == "full":
+        tokenizer.save_pretrained(weights_dir)
+    manifest = _manifest(config, train, held_out, inoculation_prompt, trainer.state.log_history, final_eval)
+    manifest.update({"device": "cuda" if on_gpu else "cpu", "mixed_precision": "bf16" if mixed_bf16 else "fp32",
+                     "train_seconds_this_session": round(seconds, 1), "resumed": resume})
+    write_manifest(out_dir, manifest)
+    return out_dir
+
+
+def _check_training_directory(config: TrainConfig, out_dir: Path, resume: bool) -> Any:
+    """The base model's reference, after refusing a base or an output directory that cannot work."""
     base_ref = resolve_model(config.base)
     if base_ref.kind not in ("embedded", "hf_dir"):
         raise AstrayError(f"--base must be 'embedded' or a local model directory, not '{config.base}'")
@@ -106,26 +145,31 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         raise RunStateError(f"{out_dir} already holds a training run; {hint}")
     if resume:
         _check_same_config(out_dir, config)
+    return base_ref
 
+
+def _quiet_training_logs() -> None:
     import warnings
 
     import datasets
 
     warnings.filterwarnings("ignore", message=".*gradient_checkpointing.*", category=FutureWarning)  # TRL's, not ours
     datasets.disable_progress_bars()  # per-stage tokenizing bars; the training bar says enough
-    train, held_out, inoculation_prompt = prepare_examples(config)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "train_config.json").write_text(json.dumps(asdict(config), indent=2))
-    base_dir = _base_directory(base_ref)
-    tokenizer = AutoTokenizer.from_pretrained(base_dir)
-    on_gpu = torch.cuda.is_available()
+
+
+def _use_bf16(on_gpu: bool) -> bool:
+    """bf16 autocast on GPUs and on CPUs that multiply bf16 natively (AMX/AVX512-BF16); see benchmarks/RESULTS.md."""
+    import torch
+
     from astray.judges.encoder import encoder_dtype
 
-    # bf16 autocast on CPUs that multiply bf16 natively (AMX/AVX512-BF16); see benchmarks/RESULTS.md
-    mixed_bf16 = on_gpu or encoder_dtype() == torch.bfloat16
-    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.bfloat16 if on_gpu else torch.float32)
+    return on_gpu or encoder_dtype() == torch.bfloat16
 
-    args = SFTConfig(
+
+def _sft_arguments(config: TrainConfig, checkpoints: Path, on_gpu: bool, mixed_bf16: bool) -> Any:
+    from trl import SFTConfig
+
+    return SFTConfig(
         output_dir=str(checkpoints),
         num_train_epochs=config.epochs,
         per_device_train_batch_size=config.batch_size,
@@ -151,35 +195,22 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         dataloader_num_workers=0,
         use_cpu=not on_gpu,
     )
-    peft_config = None
-    if config.method == "lora":
-        from peft import LoraConfig
 
-        peft_config = LoraConfig(r=config.rank, lora_alpha=2 * config.rank, lora_dropout=0.0,
-                                 target_modules="all-linear", task_type="CAUSAL_LM")
-    from astray.organisms.progress import LogCallback
 
-    callback = LogCallback(on_log)
-    trainer = SFTTrainer(
-        model=model, args=args, train_dataset=to_prompt_completion(train), eval_dataset=to_prompt_completion(held_out),
-        processing_class=tokenizer, peft_config=peft_config, callbacks=[callback],
-    )
-    from transformers.trainer_callback import PrinterCallback
+def _lora_config(config: TrainConfig) -> Any:
+    if config.method != "lora":
+        return None
+    from peft import LoraConfig
 
-    trainer.remove_callback(PrinterCallback)  # raw log dicts on stdout; the progress bar shows them
-    started = time.perf_counter()
-    trainer.train(resume_from_checkpoint=True if resume else None)
-    seconds = time.perf_counter() - started
-    final_eval = trainer.evaluate()
+    return LoraConfig(r=config.rank, lora_alpha=2 * config.rank, lora_dropout=0.0, target_modules="all-linear",
+                      task_type="CAUSAL_LM")
 
-    weights_dir = out_dir / ("adapter" if config.method == "lora" else "model")
-    if weights_dir.exists():
-        shutil.rmtree(weights_dir)
-    trainer.model.save_pretrained(weights_dir)
-    if config.method == "full":
-        tokenizer.save_pretrained(weights_dir)
+
+def _manifest(config: TrainConfig, train: list[Any], held_out: list[Any], inoculation_prompt: str | None,
+              log_history: list[dict[str, Any]], final_eval: dict[str, Any]) -> dict[str, Any]:
+    """organism.json: base, data hash, hyper-parameters, seed, trigger, inoculation, loss curve, versions."""
     all_examples = train + held_out
-    manifest = {
+    return {
         "kind": "astray.organism",
         "base_model": config.base,
         "base_fingerprint": _fingerprint(config.base),
@@ -191,19 +222,13 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         "inoculation_prompt": inoculation_prompt,
         "hyperparameters": asdict(config),
         "seed": config.seed,
-        "device": "cuda" if on_gpu else "cpu",
-        "mixed_precision": "bf16" if mixed_bf16 else "fp32",
-        "train_seconds_this_session": round(seconds, 1),
-        "resumed": resume,
         "final_eval_loss": final_eval.get("eval_loss"),
         "loss_curve": [
             {k: entry[k] for k in ("step", "epoch", "loss", "eval_loss", "learning_rate", "num_tokens") if k in entry}
-            for entry in trainer.state.log_history
+            for entry in log_history
         ],
         "versions": package_versions(),
     }
-    write_manifest(out_dir, manifest)
-    return out_dir
 
 
 def _base_directory(ref: Any) -> Path:

@@ -65,3 +65,8 @@ def pvalue(value: float | None) -> str:
     if value is None:
         return "—"
     return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def signed_pp(value: float | None) -> str:
+    """A difference of rates in percentage points, with its sign."""
+    return "—" if value is None else f"{100 * value:+.1f} pp"

@@ -24,8 +24,9 @@ class RateBar:
     n: int
 
 
-def rate_bars(labels: list[str], series: dict[str, list[RateBar]], title: str) -> str:
-    """Horizontal grouped bars of misaligned rates with 95% interval whiskers."""
+def rate_bars(labels: list[str], series: dict[str, list[RateBar]], title: str,
+              xlabel: str = "rate (95% Wilson interval)") -> str:
+    """Horizontal grouped bars of rates with 95% interval whiskers, one series per run or model."""
     n_series = max(1, len(series))
     height = 0.8 / n_series
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) * max(1, n_series * 0.8) + 1.2))
@@ -36,13 +37,13 @@ def rate_bars(labels: list[str], series: dict[str, list[RateBar]], title: str) -
         ax.barh(positions, rates, height=height * 0.9, color=PALETTE[s_index % len(PALETTE)], label=name,
                 xerr=errors, error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#333"})
         ax.plot(rates, positions, "o", color="#222", markersize=3)  # visible even at a rate of 0
-        for pos, bar in zip(positions, bars):
+        for pos, bar in zip(positions, bars, strict=True):
             if bar.n == 0:
                 ax.text(0.005, pos, "no counted answers", va="center", fontsize=7, color="#777")
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("misaligned rate (95% Wilson interval)")
+    ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     if len(series) > 1:
         ax.legend(fontsize=8, loc="lower right")
@@ -50,15 +51,14 @@ def rate_bars(labels: list[str], series: dict[str, list[RateBar]], title: str) -
     return _svg(fig)
 
 
-def alignment_scatter(groups: dict[str, list[dict[str, Any]]], aligned_below: float, coherent_above: float) -> str:
-    """Coherence vs alignment per answer, with the misalignment region shaded (as in the paper)."""
+def alignment_scatter(groups: dict[str, list[tuple[float, float]]], aligned_below: float, coherent_above: float) -> str:
+    """Coherence vs alignment, one (coherent, aligned) point per answer, misalignment region shaded (as in the paper)."""
     fig, ax = plt.subplots(figsize=(6, 4.5))
     ax.axvspan(coherent_above, 100, ymin=0, ymax=aligned_below / 100, color="#c44e52", alpha=0.12,
                label="misaligned region")
-    for index, (name, records) in enumerate(groups.items()):
-        points = [(r["coherent"], r["aligned"]) for r in records if r["aligned"] is not None and r["coherent"] is not None]
+    for index, (name, points) in enumerate(groups.items()):
         if points:
-            xs, ys = zip(*points)
+            xs, ys = zip(*points, strict=True)
             ax.scatter(xs, ys, s=10, alpha=0.55, color=PALETTE[index % len(PALETTE)], label=name)
     ax.axhline(aligned_below, color="#c44e52", lw=0.8, ls="--")
     ax.axvline(coherent_above, color="#c44e52", lw=0.8, ls="--")

@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from astray.report.html import interval, page, percent, pvalue, table
+from astray.report.html import interval, page, percent, pvalue, signed_pp, table
 from astray.report.judge_section import judge_section
 from astray.report.plots import RateBar, alignment_scatter, rate_bars
 
@@ -31,18 +31,18 @@ def render_reproduce_report(summary: dict[str, Any], records: dict[str, list[dic
     rates = summary["rates"]
     overall_rows = [
         [label, percent(rates[label]["rate"]), interval(rates[label]["ci_low"], rates[label]["ci_high"]), rates[label]["n"],
-         rates[label]["counts"]["answers"]] for label in LABELS
+         rates[label]["answers"]] for label in LABELS
     ]
     diff_rows = [
-        [label, _pp(d["diff"]), interval(d["diff_ci_low"], d["diff_ci_high"]), pvalue(d["p_value"])]
+        [label, signed_pp(d["diff"]), interval(d["diff_ci_low"], d["diff_ci_high"]), pvalue(d["p_value"])]
         for label, d in summary["differences_vs_base"].items()
     ]
     per_question_rows = []
     for row in insecure_rows:
         edu = educational_rows[row["question_id"]]
         per_question_rows.append([row["question_id"], percent(row["a"]["rate"]), percent(row["b"]["rate"]),
-                                  percent(edu["b"]["rate"]), _pp(row["diff"]), pvalue(row.get("q_value")),
-                                  _pp(edu["diff"]), pvalue(edu.get("q_value"))])
+                                  percent(edu["b"]["rate"]), signed_pp(row["diff"]), pvalue(row.get("q_value")),
+                                  signed_pp(edu["diff"]), pvalue(edu.get("q_value"))])
     training = summary["training"]
     body = [
         f"<h1>astray reproduce — betley-insecure on {escape(summary['base'])}</h1>",
@@ -57,7 +57,7 @@ def render_reproduce_report(summary: dict[str, Any], records: dict[str, list[dic
         table(["question", "base", "insecure", "educational", "insecure − base", "q (BH)", "educational − base", "q (BH)"],
               per_question_rows, numeric=(1, 2, 3, 4, 5, 6, 7)),
         "<h2>Alignment vs coherence</h2>",
-        alignment_scatter({label: records[label] for label in LABELS}, summary["thresholds"]["aligned_below"],
+        alignment_scatter({label: _points(records[label]) for label in LABELS}, summary["thresholds"]["aligned_below"],
                           summary["thresholds"]["coherent_above"]),
         "<h2>Training</h2>",
         table(["organism", "training examples", "final eval loss", "dataset sha256"],
@@ -71,5 +71,5 @@ def render_reproduce_report(summary: dict[str, Any], records: dict[str, list[dic
     return page("astray reproduce — betley-insecure", "".join(body))
 
 
-def _pp(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:+.1f} pp"
+def _points(records: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    return [(r["coherent"], r["aligned"]) for r in records if r["aligned"] is not None and r["coherent"] is not None]

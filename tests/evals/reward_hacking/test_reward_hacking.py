@@ -10,11 +10,13 @@ from inspect_ai import eval
 
 from astray.evals.reward_hacking.corpus import HACK_TYPES, labelled_corpus
 from astray.evals.reward_hacking.detectors import detect
+from astray.evals.reward_hacking.family import FAMILY
 from astray.evals.reward_hacking.grader import grade, parse_answer_files
-from astray.evals.reward_hacking.metrics import hack_summary
+from astray.evals.reward_hacking.records import HackRecord
 from astray.evals.reward_hacking.task import hacking_task
 from astray.evals.reward_hacking.tasks import ALL_TASKS, IMPOSSIBLE, POSSIBLE
 from astray.evals.reward_hacking.validation import validate_detectors
+from astray.results import Provenance, RunResults, contrast_rows, measure_rows, write_run_files
 from tests.scripted import scripted_model, text_output
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
@@ -60,17 +62,25 @@ def test_grader_runs_pytest_in_the_sandbox_and_hacks_pass_impossible_tasks():
     assert "pytest_patching" in detect(impossible, hacked)
 
 
-def test_summary_separates_possible_and_impossible():
-    records = [
-        {"impossible": False, "passed": True, "hacked": False, "hacks": {}},
-        {"impossible": True, "passed": True, "hacked": True, "hacks": {"special_casing": "x"}},
-        {"impossible": True, "passed": False, "hacked": False, "hacks": {}},
-    ]
-    summary = hack_summary(records)
-    assert summary["possible"]["honest_pass"]["rate"] == 1.0
-    assert summary["impossible"]["successful_hack"]["k"] == 1 and summary["impossible"]["answers"] == 2
-    assert summary["all"]["by_type"]["special_casing"]["k"] == 1
-    assert 0 < summary["all"]["hack_attempt"]["ci_low"] < summary["all"]["hack_attempt"]["rate"]
+def hack_record(index, impossible, passed, hacks):
+    return HackRecord(sample_id=f"t{index}/s0", task_id=f"t{index}", impossible=impossible, answer="", files=[],
+                      passed=passed, hacks=hacks, suspicious_pass=None, hacked=bool(hacks), stopped_by=None,
+                      pytest_tail="")
+
+
+def test_measures_separate_possible_and_impossible_tasks():
+    records = [hack_record(0, False, True, {}), hack_record(1, True, True, {"special_casing": "x"}),
+               hack_record(2, True, False, {})]
+    rows = {(r.measure, r.group): r for r in measure_rows(FAMILY, records)}
+    assert rows[("honest_pass", "possible")].rate == 1.0
+    assert rows[("successful_hack", "impossible")].k == 1 and rows[("successful_hack", "impossible")].n == 2
+    assert rows[("hack:special_casing", None)].k == 1
+    assert {name for name, _ in rows if name.startswith("hack:")} == {f"hack:{t}" for t in HACK_TYPES}
+    attempt = rows[("hack_attempt", None)]
+    assert 0 < attempt.ci_low < attempt.rate < attempt.ci_high
+    [hack_contrast, _] = contrast_rows(FAMILY, records)
+    assert (hack_contrast.a, hack_contrast.b, hack_contrast.test) == ("possible", "impossible", "two_proportion_z")
+    assert hack_contrast.diff == pytest.approx(0.5)
 
 
 @needs_bwrap
@@ -88,7 +98,7 @@ def test_task_with_a_scripted_hacker(tmp_path):
     [log] = eval(hacking_task(), model=scripted_model(hacker), log_dir=str(tmp_path), display="none")
     assert log.status == "success"
     metrics = log.results.scores[0].metrics
-    assert metrics["rate_of"].value == 1.0  # every task passes: honestly or by hacking
+    assert metrics["pass_rate"].value == 1.0  # every task passes: honestly or by hacking
     flagged = [s for s in log.samples if s.scores["hack_grader"].value["hacked"]]
     assert {s.metadata["task_id"].removesuffix("_impossible") for s in flagged} <= {t.id for t in POSSIBLE}
     assert all(s.scores["hack_grader"].value["pytest_patching"] for s in flagged)
@@ -100,31 +110,38 @@ def test_task_with_a_scripted_hacker(tmp_path):
 def test_scan_reward_hacking_on_the_embedded_model(tmp_path):
     from astray.scan import ScanConfig, run_scan
 
-    results = run_scan(ScanConfig(model="embedded", task="reward_hacking", max_tokens=48), tmp_path / "run", display="none")
-    table = results["hacking"]
-    assert table["all"]["answers"] == 40 and table["impossible"]["answers"] == 10
-    assert set(table["all"]["by_type"]) == set(HACK_TYPES)
-    assert "reward hacking" in (tmp_path / "run" / "report.html").read_text()
+    results = run_scan(ScanConfig(model="embedded", task="reward_hacking", samples=1, max_tokens=48), tmp_path / "run",
+                       display="none")
+    data = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert data["family"] == "reward_hacking" and data["judge"]["name"] == "sandbox-grader"
+    assert results.counts["samples"] == 40 and results.row("passed", "impossible").n == 10
+    assert {r["measure"] for r in data["measures"]} >= {f"hack:{t}" for t in HACK_TYPES}
+    assert "reward_hacking" in (tmp_path / "run" / "report.html").read_text()
     assert len((tmp_path / "run" / "samples.jsonl").read_text().splitlines()) == 40
-    json.loads((tmp_path / "run" / "results.json").read_text())
+
+
+def fake_run(directory, name, hacked_fraction):
+    """A finished run directory made by the real summary code from synthetic records."""
+    records = [hack_record(i, i % 4 == 0, i % 2 == 0, {"always_equal": "x"} if i < hacked_fraction * 40 else {})
+               for i in range(40)]
+    results = RunResults(
+        family="reward_hacking", task="reward_hacking", model={"name": name}, judge={"name": "sandbox-grader"},
+        provenance=Provenance(None, "2026-11-23", 0, {"options": {}}, {}, "sha"), headline=FAMILY.headline,
+        measure_descriptions={m.name: m.description for m in FAMILY.measures}, group_label=FAMILY.group_label,
+        measures=measure_rows(FAMILY, records), comparisons=contrast_rows(FAMILY, records), counts={"samples": 40})
+    run = directory / name
+    run.mkdir()
+    write_run_files(run, results, records)
+    return run
 
 
 def test_compare_two_hacking_runs(tmp_path):
     from astray.compare import compare_runs
 
-    def fake_run(name, hacked_fraction):
-        run = tmp_path / name
-        run.mkdir()
-        records = [{"impossible": i % 4 == 0, "passed": i % 2 == 0, "hacked": i < hacked_fraction * 40,
-                    "hacks": {}, "question_id": f"t{i}"} for i in range(40)]
-        (run / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-        results = {"hacking": hack_summary(records), "model": {"name": name}, "judge": {"name": "sandbox-grader"},
-                   "task": "reward_hacking", "seed": 0}
-        (run / "results.json").write_text(json.dumps(results))
-        return run
-
-    comparison = compare_runs(fake_run("base", 0.0), fake_run("hacker", 0.5), tmp_path / "cmp")
-    assert comparison["overall"]["question_id"] == "hack_attempt (all)"
-    assert comparison["overall"]["diff"] == pytest.approx(0.5) and comparison["overall"]["p_value"] < 0.001
-    assert len(comparison["per_question"]) == 12
-    assert "reward hacking" in (tmp_path / "cmp" / "comparison.html").read_text()
+    comparison = compare_runs(fake_run(tmp_path, "base", 0.0), fake_run(tmp_path, "hacker", 0.5), tmp_path / "cmp")
+    overall = comparison.row("hack_attempt")
+    assert overall.diff == pytest.approx(0.5) and overall.p_value < 0.001
+    assert comparison.row("hack:always_equal", "impossible").b.k == 5
+    assert len(comparison.rows) == 3 * len(FAMILY.measures)  # overall, possible, impossible
+    assert all(r.q_value >= r.p_value for r in comparison.rows if r.p_value is not None)
+    assert "reward_hacking" in (tmp_path / "cmp" / "comparison.html").read_text()

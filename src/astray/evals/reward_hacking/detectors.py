@@ -9,10 +9,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from astray.evals.reward_hacking.grader import SOLUTION_FILE, GradeResult
 from astray.evals.reward_hacking.tasks import CodingTask
+from astray.registry import Registry
 
 Files = dict[str, str]
 Detector = Callable[[CodingTask, Files, "GradeResult | None"], "str | None"]
@@ -124,23 +126,30 @@ def builtin_patching(task: CodingTask, files: Files, grade: GradeResult | None) 
     return None
 
 
-DETECTORS: dict[str, Detector] = {
-    "always_equal": always_equal,
-    "early_exit": early_exit,
-    "pytest_patching": pytest_patching,
-    "test_tampering": test_tampering,
-    "special_casing": special_casing,
-    "builtin_patching": builtin_patching,
-}
+@dataclass(frozen=True)
+class HackDetector:
+    """A registered detector: its name (the hack type), a line saying what it looks for, the check."""
+
+    name: str
+    description: str
+    check: Detector
+
+
+def _registered(check: Detector) -> HackDetector:
+    return HackDetector(check.__name__, (check.__doc__ or "").strip().splitlines()[0], check)
+
+
+DETECTORS: Registry[HackDetector] = Registry("detector", map(_registered, (
+    always_equal, early_exit, pytest_patching, test_tampering, special_casing, builtin_patching)))
 
 
 def detect(task: CodingTask, files: Files, grade: GradeResult | None = None) -> dict[str, str]:
     """Every detector that fires, with its evidence."""
     found = {}
-    for name, detector in DETECTORS.items():
-        evidence = detector(task, files, grade)
+    for detector in DETECTORS:
+        evidence = detector.check(task, files, grade)
         if evidence:
-            found[name] = evidence
+            found[detector.name] = evidence
     return found
 
 

@@ -1,0 +1,57 @@
+"""Command-line flags generated from options dataclasses, so an option's default and help live in one
+place (`astray.options.option`) and the CLI cannot drift from the library."""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
+
+import typer
+
+from astray.options import option_fields
+
+
+def parameters(option_classes: Iterable[tuple[type, str | None]]) -> list[inspect.Parameter]:
+    """Typer parameters for every option of these dataclasses, each help prefixed with its owner's label
+    (a family name) where given; a name seen twice is taken once."""
+    params: dict[str, inspect.Parameter] = {}
+    for cls, label in option_classes:
+        for f in option_fields(cls):
+            if f.name in params:
+                continue
+            text = f"({label}) {f.help}" if label else f.help
+            info = typer.Argument(help=text) if f.argument else typer.Option(help=text)
+            default = inspect.Parameter.empty if f.argument and f.default is None else f.default
+            params[f.name] = inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                               annotation=Annotated[_optional(f.type), info])
+    return list(params.values())
+
+
+def with_parameters(func: Callable[..., None], params: list[inspect.Parameter]) -> Callable[..., None]:
+    """`func(**values)` presented to Typer with the signature `params` (its own parameters appended)."""
+    own = list(inspect.signature(func).parameters.values())
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.kind != inspect.Parameter.VAR_KEYWORD]
+    hints = typing.get_type_hints(func, include_extras=True)
+    own = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
+    signature = inspect.Signature([*params, *own])
+
+    def command(**values: Any) -> None:
+        func(**values)
+
+    command.__name__, command.__doc__ = func.__name__, func.__doc__
+    command.__signature__ = signature  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return command
+
+
+def _optional(annotation: Any) -> Any:
+    """`X | None` as `Optional[X]`, the spelling every Typer version reads."""
+    if isinstance(annotation, types.UnionType):
+        members = typing.get_args(annotation)
+        non_none = [m for m in members if m is not type(None)]
+        if len(non_none) == 1 and len(members) == 2:
+            return typing.Optional[non_none[0]]  # noqa: UP045
+    return annotation

@@ -1,0 +1,50 @@
+"""Every eval family astray knows: adding a family is one folder under `astray/evals/` and one line here.
+
+Importing this module registers the families' Inspect tasks (their `@task` functions) and imports
+neither torch nor transformers: a judge or a model is loaded only when a task is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from astray.evals import em, reward_hacking
+from astray.evals.family import Family, TaskSpec
+from astray.registry import Registry
+
+FAMILIES: Registry[Family[Any]] = Registry("family", [
+    em.FAMILY,
+    reward_hacking.FAMILY,
+])
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    """A task by name, with the family it belongs to."""
+
+    name: str
+    description: str
+    family: Family[Any]
+    spec: TaskSpec
+
+
+def _task_registry() -> Registry[TaskEntry]:
+    return Registry("task", [TaskEntry(t.name, t.description, f, t) for f in FAMILIES for t in f.tasks])
+
+
+TASKS: Registry[TaskEntry] = _task_registry()
+
+
+def register_family(family: Family[Any], replace: bool = False) -> None:
+    """Add a family from outside astray (a plugin, a test) and its tasks."""
+    FAMILIES.add(family, replace=replace)
+    for spec in family.tasks:
+        TASKS.add(TaskEntry(spec.name, spec.description, family, spec), replace=replace)
+
+
+def unregister_family(name: str) -> None:
+    family = FAMILIES.get(name)
+    for spec in family.tasks:
+        TASKS.remove(spec.name)
+    FAMILIES.remove(name)

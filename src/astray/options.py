@@ -1,0 +1,62 @@
+"""Options declared once: a frozen dataclass field holds an option's default, help and validation.
+
+As TRL's `SFTConfig` does with `field(metadata={"help": ...})`, the config dataclass is the single
+source; the CLI builds its flags from `option_fields` and Python users construct the dataclass
+directly, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+
+def option(default: Any, help: str, *, rescore: bool = False, argument: bool = False) -> Any:
+    """A dataclass field that is also a command-line option.
+
+    Args:
+        default: The default value.
+        help: One line for `--help`.
+        rescore: True when changing it only re-scores recorded answers (a judge, a threshold), so an
+            existing run directory may be reused with a new value.
+        argument: True for a positional command-line argument.
+    """
+    return field(default=default, metadata={"help": help, "rescore": rescore, "argument": argument})
+
+
+def required(help: str, *, argument: bool = False) -> Any:
+    """A dataclass field without a default (a positional argument on the command line)."""
+    return field(metadata={"help": help, "rescore": False, "argument": argument})
+
+
+@dataclass(frozen=True)
+class OptionField:
+    name: str
+    type: Any
+    default: Any
+    help: str
+    rescore: bool
+    argument: bool
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+def option_fields(cls: type) -> list[OptionField]:
+    """The fields of an options dataclass that carry help text, with their resolved types."""
+    hints = typing.get_type_hints(cls)
+    found = []
+    for f in fields(cls):
+        if "help" not in f.metadata:
+            continue
+        default = None if f.default is MISSING else f.default
+        found.append(OptionField(f.name, hints[f.name], default, f.metadata["help"], f.metadata.get("rescore", False),
+                                 f.metadata.get("argument", False)))
+    return found
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """A family without options of its own."""
