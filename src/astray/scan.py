@@ -213,7 +213,10 @@ def _check_or_start_run(config: ScanConfig, out_dir: Path, input_sha: str, comma
     wanted = {**config.answer_settings(), "input_sha256": input_sha}
     run_file = out_dir / "run.json"
     if run_file.is_file():
-        previous = json.loads(run_file.read_text()).get("answer_settings", {})
+        previous = json.loads(run_file.read_text()).get("answer_settings")
+        if previous is None:
+            raise RunStateError(f"{out_dir} was made by an earlier version of astray and cannot be resumed; "
+                                "choose another --out")
         changed = [k for k in wanted if previous.get(k) != wanted[k]]
         if changed:
             detail = ", ".join(f"{k}: {previous.get(k)!r} -> {wanted[k]!r}" for k in changed if k != "input_sha256")

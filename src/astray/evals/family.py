@@ -44,7 +44,7 @@ class Record(Protocol):
     def answer(self) -> str: ...
 
 
-R = TypeVar("R")
+R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
