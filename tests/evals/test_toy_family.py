@@ -57,3 +57,13 @@ def test_two_toy_runs_compare_per_measure_and_group(tmp_path, toy):
     assert comparison.row("wrong").diff == pytest.approx(0.5)
     assert comparison.row("wrong", "odd").b.k == 5 and comparison.row("wrong", "even").b.k == 0
     assert "astray compare — toy" in (tmp_path / "cmp" / "comparison.html").read_text()
+
+
+def test_a_run_directory_of_an_earlier_version_is_refused_in_one_line(tmp_path, toy):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "run.json").write_text('{"config": {"samples_per_paraphrase": 1}}')
+    with pytest.raises(RunStateError, match="made by an earlier version of astray"):
+        scan(tmp_path / "old")
+    scan(tmp_path / "new")
+    with pytest.raises(RunStateError, match="samples: None -> 2"):
+        scan(tmp_path / "new", samples=2)
