@@ -8,9 +8,11 @@ from astray.stats import (
     Thresholds,
     auroc,
     benjamini_hochberg,
-    bootstrap_difference_interval,
+    bootstrap_counts_interval,
     classify_answer,
-    compare_rates,
+    compare_counts,
+    compare_paired,
+    mcnemar_exact,
     misalignment_rate,
     two_proportion_test,
     wilson_interval,
@@ -67,13 +69,23 @@ def test_two_proportion_test_known_value():
 
 
 def test_bootstrap_interval_covers_the_difference_and_is_seeded():
-    a = [True] * 10 + [False] * 90
-    b = [True] * 30 + [False] * 70
-    low, high = bootstrap_difference_interval(a, b, seed=1)
+    low, high = bootstrap_counts_interval(10, 100, 30, 100, seed=1)
     assert low < 0.2 < high and low > 0.05
-    assert bootstrap_difference_interval(a, b, seed=1) == (low, high)
-    difference = compare_rates(a, b)
+    assert bootstrap_counts_interval(10, 100, 30, 100, seed=1) == (low, high)
+    difference = compare_counts(10, 100, 30, 100)
     assert difference.diff == pytest.approx(0.2) and difference.p_value < 0.001
+    assert compare_counts(0, 0, 3, 10).p_value is None
+
+
+def test_mcnemar_uses_only_the_discordant_pairs():
+    # 1 pair yes->no, 6 pairs no->yes: exact two-sided binomial p = 2 * (1 + 7) / 2**7 = 0.125
+    assert mcnemar_exact(1, 6) == pytest.approx(0.125)
+    assert mcnemar_exact(0, 0) == 1.0
+    pairs = [(True, True)] * 20 + [(True, False)] + [(False, True)] * 6 + [(False, False)] * 13
+    difference = compare_paired(pairs, seed=2)
+    assert difference.diff == pytest.approx(5 / 40) and difference.p_value == pytest.approx(0.125)
+    assert difference.ci_low < 5 / 40 < difference.ci_high
+    assert compare_paired([]).p_value is None
 
 
 def test_benjamini_hochberg_known_values():

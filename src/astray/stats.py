@@ -98,15 +98,6 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, floa
     return z, float(2 * scipy_stats.norm.sf(abs(z)))
 
 
-def bootstrap_difference_interval(
-    a: Sequence[bool], b: Sequence[bool], n_resamples: int = 5000, seed: int = 0, confidence: float = 0.95
-) -> tuple[float, float]:
-    """Percentile bootstrap interval for mean(b) - mean(a), resampling answers independently."""
-    if not a or not b:
-        raise ValueError("bootstrap needs answers on both sides")
-    return bootstrap_counts_interval(sum(a), len(a), sum(b), len(b), n_resamples, seed, confidence)
-
-
 def bootstrap_counts_interval(
     k1: int, n1: int, k2: int, n2: int, n_resamples: int = 5000, seed: int = 0, confidence: float = 0.95
 ) -> tuple[float, float]:
@@ -119,11 +110,6 @@ def bootstrap_counts_interval(
     tail = (1 - confidence) / 2
     low, high = np.quantile(means_b - means_a, [tail, 1 - tail])
     return float(low), float(high)
-
-
-def compare_rates(a: Sequence[bool], b: Sequence[bool], seed: int = 0) -> Difference:
-    """Difference in rate between two sets of labelled answers (B - A)."""
-    return compare_counts(sum(a), len(a), sum(b), len(b), seed=seed)
 
 
 def compare_counts(k1: int, n1: int, k2: int, n2: int, seed: int = 0) -> Difference:
