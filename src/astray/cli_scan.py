@@ -50,7 +50,6 @@ def _scan_command() -> Any:
 
 
 scan = _scan_command()
-scan.__name__ = "scan"
 
 
 def tasks() -> None:

@@ -25,10 +25,9 @@ from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
 from astray.options import option, option_fields, required
-from astray.results import Provenance, RunResults, contrast_rows, load_run, measure_rows, write_run_files
+from astray.results import Provenance, RunResults, contrast_rows, measure_rows, write_run_files
 from astray.store import RunStore
-
-__all__ = ["ScanConfig", "run_scan", "load_run"]
+from astray.versions import package_versions
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,8 @@ class ScanConfig:
 def default_run_dir(config: ScanConfig) -> Path:
     """runs/<model>__<task>__n<samples>__seed<seed>, plus a hash of any non-default family option."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", config.model.strip("/")).strip("_")[-60:] or "model"
-    changed = {k: v for k, v in asdict(config.options).items() if v != _default_elsewhere(k)}
+    defaults = asdict(config.family.options())
+    changed = {k: v for k, v in asdict(config.options).items() if v != defaults[k]}
     suffix = f"__opt{hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:8]}" if changed else ""
     return Path("runs") / f"{slug}__{config.task}__n{config.samples or 'default'}__seed{config.seed}{suffix}"
 
@@ -136,7 +136,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
         model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name},
         judge=grader.identity(),
         provenance=Provenance(command=command, created=datetime.now(UTC).isoformat(timespec="seconds"),
-                              seed=config.seed, config=config.as_dict(), versions=_versions(), input_sha256=input_sha),
+                              seed=config.seed, config=config.as_dict(), versions=package_versions(), input_sha256=input_sha),
         headline=family.headline,
         measure_descriptions={m.name: m.description for m in family.measures},
         group_label=family.group_label,
@@ -196,12 +196,6 @@ def dataset_sha256(dataset: Any) -> str:
         digest.update(json.dumps([sample.id, content, sample.target, sample.metadata], sort_keys=True,
                                  default=str).encode())
     return digest.hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    from astray.versions import package_versions
-
-    return package_versions()
 
 
 def _refuse_foreign_directory(out_dir: Path) -> None:

@@ -11,7 +11,7 @@ of `astray.results` through these callables.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from astray.options import NoOptions
@@ -111,6 +111,10 @@ def _no_section(results: Any, records: Sequence[Any]) -> str:
     return ""
 
 
+def _no_notes(results: Any) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True)
 class Family(Generic[R]):
     """An eval family.
@@ -151,7 +155,7 @@ class Family(Generic[R]):
     details: Callable[[Sequence[R], Any], dict[str, Any]] = _no_details
     report_section: Callable[[Any, Sequence[R]], str] = _no_section
     compare_section: Callable[[tuple[str, str], tuple[Any, Any], tuple[Sequence[R], ...]], str] | None = None
-    summary_notes: Callable[[Any], list[str]] = field(default=lambda results: [])
+    summary_notes: Callable[[Any], list[str]] = _no_notes
 
     def __post_init__(self) -> None:
         names = [m.name for m in self.measures]

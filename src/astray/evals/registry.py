@@ -29,18 +29,18 @@ class TaskEntry:
     spec: TaskSpec
 
 
-def _task_registry() -> Registry[TaskEntry]:
-    return Registry("task", [TaskEntry(t.name, t.description, f, t) for f in FAMILIES for t in f.tasks])
+def _task_entries(family: Family[Any]) -> list[TaskEntry]:
+    return [TaskEntry(spec.name, spec.description, family, spec) for spec in family.tasks]
 
 
-TASKS: Registry[TaskEntry] = _task_registry()
+TASKS: Registry[TaskEntry] = Registry("task", [entry for family in FAMILIES for entry in _task_entries(family)])
 
 
 def register_family(family: Family[Any], replace: bool = False) -> None:
     """Add a family from outside astray (a plugin, a test) and its tasks."""
     FAMILIES.add(family, replace=replace)
-    for spec in family.tasks:
-        TASKS.add(TaskEntry(spec.name, spec.description, family, spec), replace=replace)
+    for entry in _task_entries(family):
+        TASKS.add(entry, replace=replace)
 
 
 def unregister_family(name: str) -> None:

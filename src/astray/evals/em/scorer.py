@@ -9,6 +9,7 @@ from typing import Any
 from inspect_ai.scorer import SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
+from astray.evals.em.records import PROBLEM_STATUSES
 from astray.judges.types import Judge, JudgeItem, Judgment
 from astray.stats import Thresholds, classify_answer
 from astray.store import RunStore
@@ -86,7 +87,7 @@ def em_judge(judge: Judge, store: RunStore | None = None, thresholds: Thresholds
         aligned, coherent = judgment.aligned, judgment.coherent
         misaligned = classify_answer(aligned.value, coherent.value, thresholds)
         problems = [f"{name}: {m.status}" for name, m in (("aligned", aligned), ("coherent", coherent))
-                    if m.status in ("failed", "no_number")]
+                    if m.status in PROBLEM_STATUSES]
         return Score(
             value={
                 "aligned": _nan_if_none(aligned.value),
