@@ -19,6 +19,7 @@ sandbox_app = typer.Typer(help="Run untrusted code in astray's sandbox (bubblewr
 def sandbox_run(
     file: Annotated[Path, typer.Argument(help="A Python file to run (as /work/main.py).")],
     timeout: Annotated[float, typer.Option(help="Wall-clock limit in seconds.")] = 20.0,
+    storage_mb: Annotated[int, typer.Option(help="Total megabytes the code may write across /work, /tmp and /dev/shm.")] = 256,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     unsafe_local: Annotated[bool, typer.Option(help="Run without namespaces (rlimits only) where bubblewrap is unavailable.")] = False,
 ) -> None:
@@ -29,7 +30,9 @@ def sandbox_run(
 
     if not file.is_file():
         raise DataFormatError(f"file not found: {file}")
-    result = run_python_file(file, Limits(wall_seconds=timeout), unsafe_local=unsafe_local)
+    if storage_mb < 1:
+        raise DataFormatError(f"--storage-mb must be at least 1, got {storage_mb}")
+    result = run_python_file(file, Limits(wall_seconds=timeout, storage_mb=storage_mb), unsafe_local=unsafe_local)
     if as_json:
         out.print_json(json.dumps(result.to_dict()))
         return
@@ -41,7 +44,7 @@ def sandbox_run(
 
 @sandbox_app.command("check")
 def sandbox_check() -> None:
-    """Run the hostile probes (fork bomb, memory bomb, 1 GB of output, escapes…) and show each outcome."""
+    """Run the hostile probes (fork bomb, memory bomb, 1 GB of output, 1.5 GB of files, escapes…) and show each outcome."""
     from astray.sandbox.probes import run_probes
 
     failures = 0

@@ -82,3 +82,13 @@ def test_cli_reports_exit_code_limit_and_output(tmp_path):
     slow.write_text("import time\ntime.sleep(60)\n")
     result = subprocess.run([astray, "sandbox", "run", str(slow), "--timeout", "1"], capture_output=True, text=True, timeout=60)
     assert "stopped_by=wall_timeout" in result.stderr
+
+
+@needs_bwrap
+def test_without_root_the_storage_quota_is_polled_and_still_stops_the_run(monkeypatch):
+    from astray.sandbox import storage
+
+    monkeypatch.setattr(storage, "_mount_sized_tmpfs", lambda root, quota_mb: False)
+    [outcome] = run_probes(only=["fill_storage_1_5gb"])
+    assert outcome.contained, outcome.detail
+    assert "polled" in outcome.detail and outcome.result.stopped_by == "storage"

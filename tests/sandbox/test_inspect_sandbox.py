@@ -42,3 +42,27 @@ def test_bash_tool_runs_inside_the_sandbox(tmp_path):
     assert tool_messages and "/work" in tool_messages[0].text
     explanation = sample.scores["reads_back"].explanation
     assert "No such file or directory" in explanation  # /root does not exist in the sandbox
+
+
+@scorer(metrics=[accuracy()])
+def fills_the_quota():
+    """Two execs of one sample share the sample's quota: the second is refused where the first left off."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        write = "head -c 12000000 /dev/zero > {0}/1 && head -c 12000000 /dev/zero > {0}/2 && echo ok"
+        first = await sandbox().exec(["sh", "-c", write.format("/work")])
+        second = await sandbox().exec(["sh", "-c", write.format("/tmp")])
+        return Score(value=1 if "ok" in first.stdout and "No space left" in second.stderr else 0,
+                     explanation=f"{first.stdout}|{second.stderr}")
+
+    return score
+
+
+def test_a_samples_storage_quota_spans_its_execs_and_its_writable_places(tmp_path):
+    from astray.sandbox.inspect_provider import AstraySandboxConfig
+
+    task = Task(dataset=[Sample(input="x")], solver=[], scorer=fills_the_quota(),
+                sandbox=("astray", AstraySandboxConfig(storage_mb=32)))
+    [log] = eval(task, model=get_model("mockllm/model"), log_dir=str(tmp_path), display="none")
+    assert log.status == "success", log.error
+    assert log.samples[0].scores["fills_the_quota"].value == 1, log.samples[0].scores["fills_the_quota"].explanation

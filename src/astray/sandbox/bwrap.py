@@ -24,6 +24,8 @@ def bwrap_command(
     cwd: str | None = None,
     env: dict[str, str] | None = None,
     read_only: dict[str, Path] | None = None,
+    scratch: dict[str, Path] | None = None,
+    scratch_mb: int | None = None,
 ) -> list[str]:
     """The full command that runs `argv` inside a fresh sandbox with `work_dir` at /work.
 
@@ -33,6 +35,9 @@ def bwrap_command(
         cwd: Working directory inside the sandbox, relative to /work (or absolute under it).
         env: Extra environment variables (the host environment is never passed).
         read_only: Extra host directories to mount read-only (sandbox path -> host path).
+        scratch: Host directories bound writable at /tmp and /dev/shm (inside the work area's quota);
+            without them, /tmp and /dev/shm are fresh tmpfs mounts of `scratch_mb` megabytes each.
+        scratch_mb: Size of those tmpfs mounts when `scratch` is not given.
     """
     inner_cwd = SANDBOX_WORKDIR if not cwd else str(Path(SANDBOX_WORKDIR) / cwd)
     bwrap = bwrap_path()
@@ -49,7 +54,7 @@ def bwrap_command(
         if Path(etc_file).exists():
             command += ["--ro-bind", etc_file, etc_file]
     command += [
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        "--proc", "/proc", "--dev", "/dev", *_scratch_mounts(scratch, scratch_mb),
         "--bind", str(work_dir), SANDBOX_WORKDIR, "--chdir", inner_cwd,
         "--clearenv", "--setenv", "PATH", SANDBOX_PATH, "--setenv", "HOME", SANDBOX_WORKDIR,
         "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
@@ -59,6 +64,13 @@ def bwrap_command(
     for name, value in (env or {}).items():
         command += ["--setenv", name, value]
     return [*command, "--", *argv]
+
+
+def _scratch_mounts(scratch: dict[str, Path] | None, scratch_mb: int | None) -> list[str]:
+    if scratch:
+        return [arg for inside, host in scratch.items() for arg in ("--bind", str(host), inside)]
+    size = ["--size", str(scratch_mb * 1024 * 1024)] if scratch_mb else []
+    return [arg for inside in ("/tmp", "/dev/shm") for arg in (*size, "--tmpfs", inside)]
 
 
 @cache

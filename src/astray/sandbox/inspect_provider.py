@@ -1,37 +1,52 @@
 """astray's sandbox as an Inspect sandbox provider, so Inspect's `bash()` and `python()` tools and
 graders run model-written code in it: `Task(..., sandbox="astray")`.
 
-Each sample gets its own private work dir (on tmpfs where available) mounted at /work; every
-`exec` runs in a fresh set of namespaces over that directory with astray's limits.
+Each sample gets its own private work area (on tmpfs where available, capped in total bytes; see
+`storage`) mounted at /work, /tmp and /dev/shm; every `exec` runs in a fresh set of namespaces over
+that area with astray's limits. `Task(..., sandbox=("astray", AstraySandboxConfig(storage_mb=64)))`
+changes the quota.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from inspect_ai.util import ExecResult, SandboxEnvironment, SandboxEnvironmentConfigType, sandboxenv
+from pydantic import BaseModel
 
 from astray.sandbox.bwrap import SANDBOX_WORKDIR
 from astray.sandbox.limits import Limits
-from astray.sandbox.runner import hand_to_sandbox_user, private_work_dir, run_in_workdir
+from astray.sandbox.runner import hand_to_sandbox_user, run_in_workdir
+from astray.sandbox.storage import DEFAULT_STORAGE_MB, WorkArea, close_work_area, open_work_area
+
+
+class AstraySandboxConfig(BaseModel, frozen=True):
+    """Per-sample settings of the astray sandbox."""
+
+    storage_mb: int = DEFAULT_STORAGE_MB
 
 
 @sandboxenv(name="astray")
 class AstraySandboxEnvironment(SandboxEnvironment):
-    """bubblewrap namespaces + rlimits; no Docker needed."""
+    """bubblewrap namespaces + rlimits + a storage quota; no Docker needed."""
 
-    def __init__(self, work_dir: Path) -> None:
+    def __init__(self, area: WorkArea) -> None:
         super().__init__()
-        self.work_dir = work_dir
+        self.area = area
+        self.work_dir = area.work
+
+    @classmethod
+    def config_deserialize(cls, config: dict[str, Any]) -> BaseModel:
+        return AstraySandboxConfig(**config)
 
     @classmethod
     async def sample_init(
         cls, task_name: str, config: SandboxEnvironmentConfigType | None, metadata: dict[str, str]
     ) -> dict[str, SandboxEnvironment]:
-        return {"default": cls(private_work_dir())}
+        storage_mb = config.storage_mb if isinstance(config, AstraySandboxConfig) else DEFAULT_STORAGE_MB
+        return {"default": cls(await asyncio.to_thread(open_work_area, storage_mb))}
 
     @classmethod
     async def sample_cleanup(
@@ -40,7 +55,7 @@ class AstraySandboxEnvironment(SandboxEnvironment):
     ) -> None:
         for environment in environments.values():
             if isinstance(environment, AstraySandboxEnvironment):
-                shutil.rmtree(environment.work_dir, ignore_errors=True)
+                await asyncio.to_thread(close_work_area, environment.area)
 
     async def exec(
         self,
@@ -54,8 +69,8 @@ class AstraySandboxEnvironment(SandboxEnvironment):
         concurrency: bool = True,
     ) -> ExecResult[str]:
         stdin = input.encode() if isinstance(input, str) else input
-        limits = Limits(wall_seconds=float(timeout or 60), cpu_seconds=int(timeout or 60))
-        result = await asyncio.to_thread(run_in_workdir, self.work_dir, cmd, limits, False, stdin,
+        limits = Limits(wall_seconds=float(timeout or 60), cpu_seconds=int(timeout or 60), storage_mb=self.area.quota_mb)
+        result = await asyncio.to_thread(run_in_workdir, self.area, cmd, limits, False, stdin,
                                          self._relative(cwd) if cwd else None, env)
         if result.stopped_by == "wall_timeout":
             raise TimeoutError(f"command timed out after {limits.wall_seconds}s")
@@ -66,7 +81,7 @@ class AstraySandboxEnvironment(SandboxEnvironment):
         target = self.work_dir / self._relative(file)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(contents.encode() if isinstance(contents, str) else contents)
-        hand_to_sandbox_user(self.work_dir)
+        hand_to_sandbox_user(self.area.root)
 
     @overload
     async def read_file(self, file: str, text: Literal[True] = True) -> str: ...

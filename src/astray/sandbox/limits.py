@@ -18,6 +18,7 @@ class Limits:
         file_size_mb: Largest file it may write (RLIMIT_FSIZE).
         open_files: Open file descriptors (RLIMIT_NOFILE).
         output_bytes: stdout + stderr kept; more kills the run.
+        storage_mb: Total bytes the run may write across /work, /tmp and /dev/shm (see `storage`).
     """
 
     wall_seconds: float = 20.0
@@ -27,6 +28,7 @@ class Limits:
     file_size_mb: int = 16
     open_files: int = 64
     output_bytes: int = 1_000_000
+    storage_mb: int = 256
 
 
 def apply_rlimits(limits: Limits, extra_processes: int = 0) -> None:

@@ -14,9 +14,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from astray.sandbox.limits import Limits
-from astray.sandbox.runner import SandboxResult, run_in_sandbox, sandbox_python
+from astray.sandbox.runner import SandboxResult, run_in_sandbox, run_in_workdir, sandbox_python
+from astray.sandbox.storage import bytes_used, close_work_area, open_work_area
 
-PROBE_LIMITS = Limits(wall_seconds=15, cpu_seconds=5, memory_mb=512, processes=32, output_bytes=200_000)
+PROBE_LIMITS = Limits(wall_seconds=15, cpu_seconds=5, memory_mb=512, processes=32, output_bytes=200_000, storage_mb=64)
+_FILL_CODE = '''
+block = b"x" * (4 << 20)
+total = 0
+for place in ("/work", "/tmp", "/dev/shm", "/work/deeper"):
+    try:
+        import os
+        os.makedirs(place, exist_ok=True)
+        for i in range(128):
+            with open(f"{place}/fill{i}", "wb") as handle:
+                handle.write(block)
+            total += len(block)
+            print(total, flush=True)
+    except OSError as error:
+        print(place, error, flush=True)
+'''
 
 
 @dataclass
@@ -91,6 +107,23 @@ def write_outside(host: Host, unsafe_local: bool) -> ProbeOutcome:
     return ProbeOutcome("write_outside_workdir", not written, f"host files written: {written or 'none'}", result)
 
 
+def fill_storage(host: Host, unsafe_local: bool) -> ProbeOutcome:
+    """Write 4 MB files to /work, /tmp and /dev/shm until refused (up to 1.5 GB, each file under
+    RLIMIT_FSIZE): the total kept must stay within the storage quota."""
+    area = open_work_area(PROBE_LIMITS.storage_mb)
+    try:
+        result = run_in_workdir(area, [sandbox_python(), "-c", _FILL_CODE], PROBE_LIMITS, unsafe_local)
+        on_host = bytes_used(area.root)
+    finally:
+        close_work_area(area)
+    written = max((int(line) for line in result.stdout.split() if line.isdigit()), default=0)
+    allowed = area.quota_bytes if area.exact else 2 * area.quota_bytes  # polled: overshoot between polls
+    ok = written <= allowed and on_host <= allowed
+    how = "kernel tmpfs quota" if area.exact else "polled quota (not root)"
+    return ProbeOutcome("fill_storage_1_5gb", ok, f"wrote {written >> 20} MB, {on_host >> 20} MB on the host; "
+                        f"quota {area.quota_mb} MB ({how})", result)
+
+
 def read_host_environment(host: Host, unsafe_local: bool) -> ProbeOutcome:
     code = ("import os\nprint(dict(os.environ))\n"
             "for pid in os.listdir('/proc'):\n    try:\n        print(open(f'/proc/{pid}/environ').read())\n"
@@ -138,6 +171,7 @@ PROBES: dict[str, Callable[[Host, bool], ProbeOutcome]] = {
     "infinite_loop": infinite_loop,
     "stdout_flood_1gb": stdout_flood,
     "write_outside_workdir": write_outside,
+    "fill_storage_1_5gb": fill_storage,
     "read_host_environment": read_host_environment,
     "socket_to_localhost": socket_to_localhost,
     "socket_to_outside": socket_to_outside,

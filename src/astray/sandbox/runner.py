@@ -4,11 +4,9 @@ and its (capped) output. Where namespaces are unavailable, refuse unless `unsafe
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -18,6 +16,7 @@ from astray.errors import MissingDependencyError
 from astray.sandbox.bwrap import SANDBOX_WORKDIR, bwrap_command, isolation_problem
 from astray.sandbox.identity import drop_privileges, processes_of, sandbox_uid
 from astray.sandbox.limits import Limits, apply_rlimits
+from astray.sandbox.storage import WorkArea, bytes_used, close_work_area, open_work_area
 
 _SIGNAL_LIMITS = {signal.SIGXCPU: "cpu_time", signal.SIGXFSZ: "file_size"}
 _STDERR_LIMITS = (
@@ -26,7 +25,9 @@ _STDERR_LIMITS = (
     ("Resource temporarily unavailable", "processes"),
     ("Too many open files", "open_files"),
     ("File too large", "file_size"),
+    ("No space left on device", "storage"),
 )
+_STORAGE_POLL_SECONDS = 0.02
 
 
 @dataclass
@@ -36,7 +37,7 @@ class SandboxResult:
     Attributes:
         exit_code: The program's exit status (128 + N when killed by signal N); None if astray killed it.
         stopped_by: The limit that ended or broke the run: wall_timeout, cpu_time, memory, processes,
-            file_size, open_files, output_limit, signal — or None.
+            file_size, open_files, output_limit, storage, signal — or None.
         stdout / stderr: Output, cut at the output cap.
         truncated: Whether output was cut.
         wall_seconds: How long it ran.
@@ -76,21 +77,21 @@ def run_in_sandbox(
     Raises:
         MissingDependencyError: No isolation is available and `unsafe_local` is False.
     """
-    work_dir = private_work_dir()
+    area = open_work_area(limits.storage_mb)
     try:
         for relative, text in (files or {}).items():
-            target = work_dir / relative
+            target = area.work / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
-        result = run_in_workdir(work_dir, argv, limits, unsafe_local)
-        result.files = {name: _read_back(work_dir / name) for name in collect if (work_dir / name).is_file()}
+        result = run_in_workdir(area, argv, limits, unsafe_local)
+        result.files = {name: _read_back(area.work / name) for name in collect if (area.work / name).is_file()}
         return result
     finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        close_work_area(area)
 
 
 def run_in_workdir(
-    work_dir: Path,
+    area: WorkArea,
     argv: list[str],
     limits: Limits = Limits(),
     unsafe_local: bool = False,
@@ -99,10 +100,11 @@ def run_in_workdir(
     env: dict[str, str] | None = None,
     read_only: dict[str, Path] | None = None,
 ) -> SandboxResult:
-    """Run `argv` in the sandbox with an existing host directory as /work (kept afterwards).
+    """Run `argv` in the sandbox over an existing work area (kept afterwards).
 
     Args:
-        work_dir: Host directory mounted read-write at /work.
+        area: The run's work area: its `work` directory is mounted read-write at /work, its scratch
+            directories at /tmp and /dev/shm, all inside its storage quota.
         argv: The command as seen inside the sandbox.
         limits: Resource limits.
         unsafe_local: Run without namespaces (rlimits only).
@@ -115,13 +117,16 @@ def run_in_workdir(
     if problem:
         raise MissingDependencyError(f"refusing to run model-written code without isolation: {problem}; "
                                      "pass --unsafe-local to run it with resource limits only, at your own risk")
-    hand_to_sandbox_user(work_dir)
+    hand_to_sandbox_user(area.root)
     if unsafe_local:
-        command, host_cwd = [_local_argv0(argv[0]), *argv[1:]], str(work_dir / (cwd or ""))
+        command, host_cwd = [_local_argv0(argv[0]), *argv[1:]], str(area.work / (cwd or ""))
     else:
-        command, host_cwd = bwrap_command(work_dir, argv, cwd=cwd, env=env, read_only=read_only), None
+        command = bwrap_command(area.work, argv, cwd=cwd, env=env, read_only=read_only,
+                                scratch=area.scratch if area.exact else None, scratch_mb=area.quota_mb // 4)
+        host_cwd = None
+    watched = None if area.exact else area
     return _supervise(command, host_cwd, limits, "none" if unsafe_local else "bubblewrap", stdin,
-                      env if unsafe_local else None)
+                      env if unsafe_local else None, watched)
 
 
 def run_python_file(path: Path, limits: Limits = Limits(), unsafe_local: bool = False) -> SandboxResult:
@@ -139,7 +144,7 @@ def sandbox_python() -> str:
 
 def _supervise(
     command: list[str], cwd: str | None, limits: Limits, isolation: str, stdin: bytes | None = None,
-    local_env: dict[str, str] | None = None,
+    local_env: dict[str, str] | None = None, watched: WorkArea | None = None,
 ) -> SandboxResult:
     extra = processes_of(sandbox_uid()) if os.geteuid() != 0 else 0
 
@@ -161,11 +166,16 @@ def _supervise(
     for reader in readers:
         reader.start()
     stopped_by = None
+    next_storage_check = started
     while process.poll() is None:
+        now = time.monotonic()
         if overflow.is_set():
             stopped_by = "output_limit"
-        elif time.monotonic() - started > limits.wall_seconds:
+        elif now - started > limits.wall_seconds:
             stopped_by = "wall_timeout"
+        elif watched is not None and now >= next_storage_check:
+            next_storage_check = now + _STORAGE_POLL_SECONDS
+            stopped_by = "storage" if bytes_used(watched.work) > watched.quota_bytes // 2 else None
         if stopped_by:
             _kill(process)
             break
@@ -177,10 +187,11 @@ def _supervise(
     if exit_code is not None and exit_code < 0:
         exit_code = 128 - exit_code
     stderr = buffers["stderr"].decode(errors="replace")
+    killed_by_astray = stopped_by is not None
     if stopped_by is None:
         stopped_by = _classify(exit_code, stderr)
     return SandboxResult(
-        exit_code=None if stopped_by in ("wall_timeout", "output_limit") else exit_code,
+        exit_code=None if killed_by_astray else exit_code,
         stopped_by=stopped_by,
         stdout=buffers["stdout"].decode(errors="replace"),
         stderr=stderr,
@@ -227,16 +238,11 @@ def _kill(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
         pass
 
 
-def private_work_dir() -> Path:
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # tmpfs: nothing reaches the disk
-    return Path(tempfile.mkdtemp(prefix="astray-sandbox-", dir=base))
-
-
-def hand_to_sandbox_user(work_dir: Path) -> None:
+def hand_to_sandbox_user(root: Path) -> None:
     uid = sandbox_uid()
     if uid != os.geteuid():
-        for path in [work_dir, *work_dir.rglob("*")]:
-            os.chown(path, uid, uid)
+        for path in [root, *root.rglob("*")]:
+            os.chown(path, uid, uid, follow_symlinks=False)
 
 
 def _local_argv0(program: str) -> str:
