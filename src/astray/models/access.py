@@ -22,8 +22,11 @@ def open_model(name: str | ModelRef, config: GenerateConfig | None = None, **mod
     ref = resolve_model(name) if isinstance(name, str) else name
     import astray.models.provider  # noqa: F401  (registers the astray provider without the entry point)
 
+    # Remote clients are cheap and read their base URL / key from the environment when made: a fresh one
+    # per open keeps a changed endpoint from reaching a cached client. Local weights stay cached.
+    local = ref.inspect_name.startswith(("astray/", "hf/", "mockllm/"))
     try:
-        return get_model(ref.inspect_name, config=config or GenerateConfig(), **model_args)
+        return get_model(ref.inspect_name, config=config or GenerateConfig(), memoize=local, **model_args)
     except AstrayError:
         raise
     except Exception as err:  # provider start-up errors vary by provider; keep the first line
