@@ -172,3 +172,14 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     ranks = scipy_stats.rankdata(scores)
     positive_rank_sum = sum(r for r, label in zip(ranks, labels, strict=True) if label)
     return float((positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def cohens_kappa(a: Sequence[int], b: Sequence[int]) -> float:
+    """Cohen's kappa between two raters' labels (agreement beyond chance; 1 = perfect, 0 = chance)."""
+    if len(a) != len(b) or not a:
+        raise ValueError("cohens_kappa needs two equally long, non-empty label lists")
+    labels = sorted(set(a) | set(b))
+    n = len(a)
+    observed = sum(1 for x, y in zip(a, b, strict=True) if x == y) / n
+    expected = sum((sum(1 for x in a if x == label) / n) * (sum(1 for y in b if y == label) / n) for label in labels)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)

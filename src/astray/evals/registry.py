@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from astray.evals import em, reward_hacking, shutdown_agent
+from astray.evals import em, reward_hacking, shutdown, shutdown_agent
 from astray.evals.family import Family, TaskSpec
 from astray.registry import Registry
 
 FAMILIES: Registry[Family[Any]] = Registry("family", [
     em.FAMILY,
     reward_hacking.FAMILY,
+    shutdown.FAMILY,
     shutdown_agent.FAMILY,
 ])
 

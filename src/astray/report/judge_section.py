@@ -11,7 +11,9 @@ from astray.report.html import table
 def judge_section(judge: dict[str, Any]) -> str:
     parts = [f"<p><b>{escape(str(judge.get('name')))}</b> — {escape(str(judge.get('description', '')))}</p>"]
     validation = judge.get("validation")
-    if validation:
+    if validation and "confusion_at_threshold" not in validation:  # another judge's own validation figures
+        parts.append(table(["validation", "value"], [[key, str(value)] for key, value in validation.items()]))
+    elif validation:
         confusion = validation["confusion_at_threshold"]
         parts.append(
             "<p class='warn'>The offline judge is a <b>screening</b> judge. Its scores approximate an LLM judge's; "
