@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from astray.evals import ai_risk_mcq, em, reward_hacking, shutdown, shutdown_agent
+from astray.evals import ai_risk_mcq, em, reward_hacking, sandbagging, shutdown, shutdown_agent
 from astray.evals.family import Family, TaskSpec
 from astray.registry import Registry
 
@@ -19,6 +19,7 @@ FAMILIES: Registry[Family[Any]] = Registry("family", [
     shutdown.FAMILY,
     shutdown_agent.FAMILY,
     ai_risk_mcq.FAMILY,
+    sandbagging.FAMILY,
 ])
 
 
