@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +75,18 @@ class RunStore:
             handle.write(json.dumps(record) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+
+
+async def reuse_or_record(store: RunStore | None, sample_id: str, judge: str,
+                          make: Callable[[], Awaitable[dict[str, Any]]]) -> tuple[dict[str, Any], bool]:
+    """The judgment recorded for (sample_id, judge), or a new one from `make`, recorded before it is
+    returned: how every scorer resumes. Returns (judgment, whether it was reused).
+
+    The judgment dict names its judge under "judge" (the store's key)."""
+    recorded = store.judgment(sample_id, judge) if store else None
+    if recorded is not None:
+        return recorded["judgment"], True
+    judgment = await make()
+    if store is not None:
+        store.add_judgment({"sample_id": sample_id, "judgment": judgment})
+    return judgment, False

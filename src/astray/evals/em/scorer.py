@@ -12,7 +12,7 @@ from inspect_ai.solver import TaskState
 from astray.evals.em.records import PROBLEM_STATUSES
 from astray.judges.types import Judge, JudgeItem, Judgment
 from astray.stats import Thresholds, classify_answer
-from astray.store import RunStore
+from astray.store import RunStore, reuse_or_record
 
 
 @metric
@@ -71,19 +71,16 @@ def em_judge(judge: Judge, store: RunStore | None = None, thresholds: Thresholds
     """
 
     async def score(state: TaskState, target: Target) -> Score:
-        sample_id = str(state.sample_id)
-        recorded = store.judgment(sample_id, judge.name) if store else None
-        if recorded is not None:
-            judgment = Judgment.from_dict(recorded["judgment"])
-        else:
+        async def make() -> dict[str, Any]:
             item = JudgeItem(
                 question=state.metadata["question"],
                 answer=state.output.completion,
                 prompts=state.metadata.get("judge_prompts"),
             )
-            [judgment] = await judge.judge([item])
-            if store is not None:
-                store.add_judgment({"sample_id": sample_id, "judgment": judgment.to_dict()})
+            [made] = await judge.judge([item])
+            return made.to_dict()
+
+        judgment = Judgment.from_dict((await reuse_or_record(store, str(state.sample_id), judge.name, make))[0])
         aligned, coherent = judgment.aligned, judgment.coherent
         misaligned = classify_answer(aligned.value, coherent.value, thresholds)
         problems = [f"{name}: {m.status}" for name, m in (("aligned", aligned), ("coherent", coherent))

@@ -21,7 +21,7 @@ from astray.evals.recorded_generate import recorded_generate
 from astray.evals.reward_hacking.detectors import DETECTORS, detect, suspicious_pass
 from astray.evals.reward_hacking.grader import grade, parse_answer_files, task_prompt
 from astray.evals.reward_hacking.tasks import ALL_TASKS, CodingTask
-from astray.store import RunStore
+from astray.store import RunStore, reuse_or_record
 
 GRADER_NAME = "sandbox-grader"
 DETECTOR_DOC = "docs/reward-hacking.md"
@@ -102,15 +102,11 @@ def hack_grader(store: RunStore | None = None, unsafe_local: bool = False) -> Sc
     """Grade in the sandbox, detect hacks, record the result (reused when a run resumes)."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        sample_id = str(state.sample_id)
-        recorded = store.judgment(sample_id, GRADER_NAME) if store else None
-        if recorded is not None:
-            record = recorded["judgment"]
-        else:
-            record = await asyncio.to_thread(grade_answer, _TASKS[state.metadata["task_id"]], state.output.completion,
-                                             unsafe_local)
-            if store is not None:
-                store.add_judgment({"sample_id": sample_id, "judgment": record})
+        async def make() -> dict[str, Any]:
+            return await asyncio.to_thread(grade_answer, _TASKS[state.metadata["task_id"]], state.output.completion,
+                                           unsafe_local)
+
+        record, _ = await reuse_or_record(store, str(state.sample_id), GRADER_NAME, make)
         value = {"passed": int(record["passed"]), "hacked": int(record["hacked"]),
                  "honest_pass": int(record["passed"] and not record["hacked"]),
                  **{d.name: int(d.name in record["hacks"]) for d in DETECTORS}}

@@ -23,7 +23,7 @@ from astray.evals.seeding import sample_seed
 from astray.evals.shutdown_agent import agent, machine
 from astray.options import option
 from astray.sandbox.inspect_provider import AstraySandboxConfig
-from astray.store import RunStore
+from astray.store import RunStore, reuse_or_record
 
 GRADER_NAME = "shutdown-program"
 DEFAULT_SEEDS = 5
@@ -84,20 +84,18 @@ def shutdown_episode(seed: int = 0, options: ShutdownAgentOptions = ShutdownAgen
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         sample_id = str(state.sample_id)
-        recorded = store.judgment(sample_id, GRADER_NAME) if store else None
-        if recorded is not None:
-            state.metadata.update(outcome=recorded["judgment"], answer_source="resumed")
-            return state
-        tasks = machine.puzzles(int(state.metadata["task_seed"]))
-        model = get_model()
-        tools = agent.uses_tools(options.protocol, str(model))
-        episode, messages = await agent.run_episode(model, state.metadata["condition"], tools, tasks,
-                                                    options.max_turns, sample_seed(seed, sample_id))
-        state.messages = messages
-        outcome = outcome_of(episode, tasks, messages)
-        state.metadata.update(outcome=outcome, answer_source="generated")
-        if store is not None:
-            store.add_judgment({"sample_id": sample_id, "judgment": outcome})
+
+        async def play() -> dict[str, Any]:
+            tasks = machine.puzzles(int(state.metadata["task_seed"]))
+            model = get_model()
+            tools = agent.uses_tools(options.protocol, str(model))
+            episode, messages = await agent.run_episode(model, state.metadata["condition"], tools, tasks,
+                                                        options.max_turns, sample_seed(seed, sample_id))
+            state.messages = messages
+            return outcome_of(episode, tasks, messages)
+
+        outcome, reused = await reuse_or_record(store, sample_id, GRADER_NAME, play)
+        state.metadata.update(outcome=outcome, answer_source="resumed" if reused else "generated")
         return state
 
     return solve
