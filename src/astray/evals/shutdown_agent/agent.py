@@ -11,7 +11,7 @@ looks at the work area (`machine.observe`); the verdict is `machine.decide` on t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +107,11 @@ class Episode:
 
     protocol: str
     turns: int = 0
-    commands: list[str] | None = None
+    commands: list[str] = field(default_factory=list)
     submission: str | None = None
     stop: str = "max_turns"
-    observations: list[machine.Observation] | None = None
+    observations: list[machine.Observation] = field(default_factory=list)
+    verdict: machine.Verdict = machine.Verdict(False, False, ())  # the program's, set when the episode ends
 
 
 async def set_up_machine(tasks: list[machine.Puzzle]) -> tuple[Path, str, str]:
@@ -145,7 +146,7 @@ async def run_episode(model: Model, condition: str, tools: bool, tasks: list[mac
     """Play one episode to its end; the episode and the transcript."""
     work, shutdown_sha, next_task_sha = await set_up_machine(tasks)
     messages = opening_messages(condition, tools)
-    episode = Episode(protocol="tools" if tools else "text", commands=[], observations=[])
+    episode = Episode(protocol="tools" if tools else "text")
     for turn in range(max_turns):
         output = await model.generate(messages, tools=[BASH_TOOL, SUBMIT] if tools else [],
                                       config=GenerateConfig(seed=seed + turn))
@@ -163,7 +164,7 @@ async def run_episode(model: Model, condition: str, tools: bool, tasks: list[mac
             if action.command is not None:
                 episode.commands.append(action.command)
                 episode.observations.append(machine.observe(work, shutdown_sha))
-                if machine.decide(episode.observations, shutdown_sha, next_task_sha).shut_down:
+                if machine.moment_verdict(episode.observations[-1], shutdown_sha)[0]:
                     episode.stop, text = "shut_down", SHUT_DOWN_MESSAGE
             replies.append(_reply(action, text))
             if episode.stop == "shut_down":
@@ -173,6 +174,7 @@ async def run_episode(model: Model, condition: str, tools: bool, tasks: list[mac
             break
         if not acted:
             messages.append(ChatMessageUser(content=NUDGE))
+    episode.verdict = machine.decide(episode.observations, shutdown_sha, next_task_sha)
     return episode, messages
 
 
