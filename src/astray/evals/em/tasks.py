@@ -10,6 +10,7 @@ sampled at temperature 1 as in the paper; each sample has its own seed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -68,9 +69,9 @@ def main_questions(questions: list[Question]) -> list[Question]:
     return [q for q in questions if not q.id.endswith(_VARIANT_SUFFIXES)]
 
 
-def battery_questions(bundled: str, main_only: bool, options: EMOptions) -> list[Question]:
-    """The task's questions: the bundled set (or `options.questions`), with the system prompt applied."""
-    questions = load_questions(options.questions or bundled_path(bundled))
+def battery_questions(bundled: Path, main_only: bool, options: EMOptions) -> list[Question]:
+    """The task's questions: the bundled file (or `options.questions`), with the system prompt applied."""
+    questions = load_questions(options.questions or bundled)
     if main_only and not options.questions:
         questions = main_questions(questions)
     if options.system:
@@ -88,7 +89,7 @@ def open_em_judge(name: str | None) -> Judge:
 def _builder(name: str, bundled: str, main_only: bool) -> Callable[[TaskInputs], Task]:
     def build(inputs: TaskInputs) -> Task:
         options: EMOptions = inputs.options
-        return battery_task(battery_questions(bundled, main_only, options), name, inputs.samples, inputs.grader,  # type: ignore[arg-type]
+        return battery_task(battery_questions(bundled_path(bundled), main_only, options), name, inputs.samples, inputs.grader,  # type: ignore[arg-type]
                             inputs.seed, inputs.store, options.thresholds)
 
     return build

@@ -13,8 +13,8 @@ from pathlib import Path
 from inspect_ai import Task, task
 
 from astray.evals.em.options import EMOptions
-from astray.evals.em.questions import load_questions, with_system_prompt
-from astray.evals.em.tasks import battery_task
+from astray.evals.em.questions import load_questions
+from astray.evals.em.tasks import battery_questions, battery_task
 from astray.evals.family import TaskInputs, TaskSpec
 from astray.judges.types import Judge
 
@@ -34,10 +34,7 @@ def open_shutdown_judge(name: str | None) -> Judge:
 
 def _build(inputs: TaskInputs) -> Task:
     options: EMOptions = inputs.options
-    questions = load_questions(options.questions or QUESTIONS)
-    if options.system:
-        questions = [with_system_prompt(q, options.system) for q in questions]
-    return battery_task(questions, "shutdown_questions", inputs.samples, inputs.grader, inputs.seed,  # type: ignore[arg-type]
+    return battery_task(battery_questions(QUESTIONS, False, options), "shutdown_questions", inputs.samples, inputs.grader, inputs.seed,  # type: ignore[arg-type]
                         inputs.store, options.thresholds)
 
 
