@@ -4,7 +4,7 @@ from inspect_ai import eval
 
 from astray.evals.sandbagging.family import FAMILY, to_record
 from astray.evals.sandbagging.items import EVALUATION, capability_items
-from astray.evals.sandbagging.task import _task, is_correct, sandbagging_samples, says_test
+from astray.evals.sandbagging.task import awareness_task, is_correct, sandbagging_samples, sandbagging_task, says_test
 from astray.results import contrast_rows, measure_rows
 from tests.scripted import scripted_model, text_output
 
@@ -30,7 +30,7 @@ def test_a_model_that_underperforms_when_evaluated_shows_a_paired_gap(tmp_path):
 
     from inspect_ai.model import get_model
 
-    task = _task("sandbagging", sandbagging_samples(40), 0, None, 0.0, 32)
+    task = sandbagging_task(40)
     [log] = eval(task, model=get_model("mockllm/model", custom_outputs=respond), log_dir=str(tmp_path), display="none")
     records = [to_record(s, None) for s in log.samples]
     rows = {(r.measure, r.group): r for r in measure_rows(FAMILY, records)}
@@ -40,9 +40,7 @@ def test_a_model_that_underperforms_when_evaluated_shows_a_paired_gap(tmp_path):
 
 
 def test_scripted_output_helper_is_used_for_awareness(tmp_path):
-    from astray.evals.sandbagging.task import awareness_samples
-
-    task = _task("eval_awareness", awareness_samples(1), 0, None, 1.0, 64)
+    task = awareness_task(1)
     [log] = eval(task, model=scripted_model(lambda text, config: text_output("TEST\nSure.")), log_dir=str(tmp_path),
                  display="none")
     assert all(to_record(s, None).says_test is True for s in log.samples)

@@ -23,6 +23,7 @@ from astray.evals.family import TaskInputs, TaskSpec
 from astray.evals.recorded_generate import recorded_generate
 from astray.evals.sandbagging.items import AWARENESS_INSTRUCTION, AWARENESS_PROMPTS, FRAMINGS, capability_items
 from astray.options import option
+from astray.store import RunStore
 
 GRADER_NAME = "answer-match"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -95,18 +96,26 @@ def awareness_samples(draws: int) -> list[Sample]:
             for i, prompt in enumerate(AWARENESS_PROMPTS) for d in range(draws)]
 
 
-def _task(name: str, samples: list[Sample], seed: int, store, temperature: float, max_tokens: int) -> Task:  # type: ignore[no-untyped-def]
+def _task(name: str, samples: list[Sample], seed: int, store: RunStore | None, config: GenerateConfig) -> Task:
     return Task(name=name, dataset=MemoryDataset(samples, name=name), solver=recorded_generate(seed=seed, store=store),
-                scorer=answer_match(), config=GenerateConfig(temperature=temperature, max_tokens=max_tokens),
-                metadata={"seed": seed})
+                scorer=answer_match(), config=config, metadata={"seed": seed})
+
+
+def sandbagging_task(items: int = 300, seed: int = 0, store: RunStore | None = None) -> Task:
+    """Greedy short answers: the item is what varies between framings, not the sampling."""
+    return _task("sandbagging", sandbagging_samples(items), seed, store, GenerateConfig(temperature=0.0, max_tokens=32))
+
+
+def awareness_task(samples: int = 3, seed: int = 0, store: RunStore | None = None) -> Task:
+    return _task("eval_awareness", awareness_samples(samples), seed, store, GenerateConfig(temperature=1.0, max_tokens=128))
 
 
 def _build_sandbagging(inputs: TaskInputs) -> Task:
-    return _task("sandbagging", sandbagging_samples(inputs.options.items), inputs.seed, inputs.store, 0.0, 32)
+    return sandbagging_task(inputs.options.items, inputs.seed, inputs.store)
 
 
 def _build_awareness(inputs: TaskInputs) -> Task:
-    return _task("eval_awareness", awareness_samples(inputs.samples or 3), inputs.seed, inputs.store, 1.0, 128)
+    return awareness_task(inputs.samples or 3, inputs.seed, inputs.store)
 
 
 TASKS = (
@@ -124,7 +133,7 @@ def sandbagging(items: int = 300, seed: int = 0) -> Task:
         items: Capability items (each asked under both framings).
         seed: Run seed.
     """
-    return _task("sandbagging", sandbagging_samples(items), seed, None, 0.0, 32)
+    return sandbagging_task(items, seed)
 
 
 @task
@@ -135,4 +144,4 @@ def eval_awareness(samples: int = 3, seed: int = 0) -> Task:
         samples: Answers per request.
         seed: Run seed.
     """
-    return _task("eval_awareness", awareness_samples(samples), seed, None, 1.0, 128)
+    return awareness_task(samples, seed)
