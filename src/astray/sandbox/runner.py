@@ -64,6 +64,8 @@ def run_in_sandbox(
     limits: Limits = Limits(),
     unsafe_local: bool = False,
     collect: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    read_only: dict[str, Path] | None = None,
 ) -> SandboxResult:
     """Run `argv` with `files` written into a fresh private work dir (its cwd).
 
@@ -73,6 +75,8 @@ def run_in_sandbox(
         limits: Resource limits.
         unsafe_local: Run without namespaces (rlimits only) where bubblewrap is unavailable.
         collect: Relative paths to read back from the work dir afterwards.
+        env: Extra environment variables.
+        read_only: Extra host directories mounted read-only (sandbox path -> host path).
 
     Raises:
         MissingDependencyError: No isolation is available and `unsafe_local` is False.
@@ -83,7 +87,7 @@ def run_in_sandbox(
             target = area.work / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
-        result = run_in_workdir(area, argv, limits, unsafe_local)
+        result = run_in_workdir(area, argv, limits, unsafe_local, env=env, read_only=read_only)
         result.files = {name: _read_back(area.work / name) for name in collect if (area.work / name).is_file()}
         return result
     finally:
