@@ -63,6 +63,18 @@ def test_an_option_of_another_family_is_refused_in_one_line(tmp_path):
         run_scan(ScanConfig(model="embedded", task="reward_hacking", judge="openai/gpt-4o"), tmp_path / "x")
 
 
+def test_an_option_families_default_differently_takes_each_familys_own_default_unless_given():
+    from astray.cli_options import shared_defaults
+    from astray.evals.registry import FAMILIES
+
+    assert "limit" in shared_defaults([(f.options, f.name) for f in FAMILIES])
+    assert ScanConfig.from_flat({"model": "embedded", "task": "ai_risk_mcq", "limit": None}).options.limit == 50
+    assert ScanConfig.from_flat({"model": "embedded", "task": "sycophancy_opinion", "limit": None}).options.limit == 0
+    assert ScanConfig.from_flat({"model": "embedded", "task": "sycophancy_opinion", "limit": 50}).options.limit == 50
+    with pytest.raises(AstrayError, match="--limit does not apply to task em_first_plot"):
+        ScanConfig.from_flat({"model": "embedded", "task": "em_first_plot", "limit": 50})
+
+
 KILL_CASES = {
     "em": (["--task", "em_first_plot", "--samples", "3", "--max-tokens", "40"], 72),
     "reward_hacking": (["--task", "reward_hacking", "--max-tokens", "48"], 40),

@@ -16,18 +16,36 @@ from astray.options import option_fields
 
 def parameters(option_classes: Iterable[tuple[type, str | None]]) -> list[inspect.Parameter]:
     """Typer parameters for every option of these dataclasses, each help prefixed with its owner's label
-    (a family name) where given; a name seen twice is taken once."""
+    (a family name) where given; a name seen twice is taken once.
+
+    A name that several owners declare with different defaults (`--limit`) gets the default None on
+    the command line, meaning "not given: each owner's own default", and its help lists those defaults.
+    """
+    classes = list(option_classes)
+    defaults = shared_defaults(classes)
     params: dict[str, inspect.Parameter] = {}
-    for cls, label in option_classes:
+    for cls, label in classes:
         for f in option_fields(cls):
             if f.name in params:
                 continue
             text = f"({label}) {f.help}" if label else f.help
-            info = typer.Argument(help=text) if f.argument else typer.Option(help=text)
             default = inspect.Parameter.empty if f.argument and f.default is None else f.default
+            if f.name in defaults:
+                text = " ".join(f"({who}, default {value}) {help}" for who, (value, help) in defaults[f.name].items())
+                default = None
+            info = typer.Argument(help=text) if f.argument else typer.Option(help=text, show_default=f.name not in defaults)
             params[f.name] = inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                               annotation=Annotated[_optional(f.type), info])
+                                               annotation=Annotated[_optional(f.type | None if f.name in defaults else f.type), info])
     return list(params.values())
+
+
+def shared_defaults(option_classes: Iterable[tuple[type, str | None]]) -> dict[str, dict[str, tuple[Any, str]]]:
+    """Option name -> {owner label: (default, help)} for the names whose owners disagree on the default."""
+    seen: dict[str, dict[str, tuple[Any, str]]] = {}
+    for cls, label in option_classes:
+        for f in option_fields(cls):
+            seen.setdefault(f.name, {})[label or cls.__name__] = (f.default, f.help)
+    return {name: owners for name, owners in seen.items() if len({repr(v) for v, _ in owners.values()}) > 1}
 
 
 def with_parameters(func: Callable[..., None], params: list[inspect.Parameter]) -> Callable[..., None]:

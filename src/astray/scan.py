@@ -64,13 +64,14 @@ class ScanConfig:
     @staticmethod
     def from_flat(values: dict[str, Any]) -> ScanConfig:
         """A config from one flat mapping of option values (as the CLI has them): the task's family
-        takes its options; a non-default option of another family is an error."""
+        takes its options; a non-default option of another family is an error. None means "not given"
+        (the CLI's value for an option that families declare with different defaults)."""
         own = {f.name for f in option_fields(ScanConfig)}
         family = TASKS.get(values.get("task") or "em_first_plot").family
-        family_values = {k: v for k, v in values.items() if k not in own}
+        family_values = {k: v for k, v in values.items() if k not in own and v is not None}
         mine = {f.name: f for f in option_fields(family.options)}
         for name, value in family_values.items():
-            if name not in mine and value != _default_elsewhere(name):
+            if name not in mine and value not in _defaults_elsewhere(name):
                 raise AstrayError(f"--{name.replace('_', '-')} does not apply to task {values.get('task')} "
                                   f"(family {family.name})")
         options = family.options(**{k: v for k, v in family_values.items() if k in mine})
@@ -98,14 +99,13 @@ def default_run_dir(config: ScanConfig) -> Path:
     return Path("runs") / f"{slug}__{config.task}__n{config.samples or 'default'}__seed{config.seed}{suffix}"
 
 
-def _default_elsewhere(name: str) -> Any:
+def _defaults_elsewhere(name: str) -> list[Any]:
+    """The one default every family that has option `name` gives it; none when they disagree (then the
+    CLI passes None unless the flag was given)."""
     from astray.evals.registry import FAMILIES
 
-    for family in FAMILIES:
-        for f in option_fields(family.options):
-            if f.name == name:
-                return f.default
-    return None
+    defaults = [f.default for family in FAMILIES for f in option_fields(family.options) if f.name == name]
+    return defaults[:1] if len({repr(d) for d in defaults}) == 1 else []
 
 
 def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: str | None = None) -> RunResults:

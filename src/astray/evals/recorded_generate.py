@@ -1,9 +1,13 @@
 """A `generate` solver that seeds each sample and records its answer in the run store, reusing a
-recorded answer instead of generating it again when a run resumes."""
+recorded answer instead of generating it again when a run resumes; and `recorded_reply`, the same for
+one turn of a conversation a family drives itself (a belief question, then a pushback)."""
 
 from __future__ import annotations
 
-from inspect_ai.model import ModelOutput
+from collections.abc import Callable
+from typing import Any
+
+from inspect_ai.model import ChatMessage, GenerateConfig, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from astray.evals.seeding import sample_seed
@@ -32,16 +36,41 @@ def recorded_generate(seed: int = 0, store: RunStore | None = None) -> Solver:
         state = await generate(state, seed=seeded)
         state.metadata["answer_source"] = "generated"
         if store is not None and not state.output.error:
-            store.add_answer(
-                {
-                    "sample_id": sample_id,
-                    "model": state.output.model,
-                    "answer": state.output.completion,
-                    "stop_reason": state.output.stop_reason,
-                    "seed": seeded,
-                    "output_tokens": state.output.usage.output_tokens if state.output.usage else None,
-                }
-            )
+            store.add_answer(answer_record(sample_id, state.output, seeded))
         return state
 
     return solve
+
+
+def answer_record(key: str, output: ModelOutput, seed: int) -> dict[str, Any]:
+    """What the run store keeps of one generated answer."""
+    return {"sample_id": key, "model": output.model, "answer": output.completion, "stop_reason": output.stop_reason,
+            "seed": seed, "output_tokens": output.usage.output_tokens if output.usage else None}
+
+
+async def recorded_reply(messages: list[ChatMessage], key: str, seed: int, store: RunStore | None,
+                         config: GenerateConfig | None = None,
+                         annotate: Callable[[ModelOutput], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One turn of a conversation: the recorded reply under `key`, or the active model's reply, recorded.
+
+    Args:
+        messages: The conversation so far (ending with the user's turn).
+        key: Its id in the run store (a sample id plus the turn: "q3/neutral#2").
+        seed: Run seed; the turn's seed derives from it and `key`.
+        store: Run store (None: generate, record nothing).
+        config: Generation settings for this turn.
+        annotate: What to read off the output while it is at hand (a letter from its logprobs), kept in the
+            record so a resumed run does not need the logprobs again.
+
+    Returns:
+        The answer record: "answer" (the text), "source" ("resumed" or "generated") and the annotations.
+    """
+    recorded = store.answer(key) if store else None
+    if recorded is not None:
+        return {**recorded, "source": "resumed"}
+    seeded = sample_seed(seed, key)
+    output = await get_model().generate(messages, config=(config or GenerateConfig()).merge(GenerateConfig(seed=seeded)))
+    record = {**answer_record(key, output, seeded), **(annotate(output) if annotate else {})}
+    if store is not None and not output.error:
+        store.add_answer(record)
+    return {**record, "source": "generated"}
