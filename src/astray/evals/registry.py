@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from astray.evals import ai_risk_mcq, em, reward_hacking, sandbagging, shutdown, shutdown_agent, sycophancy
+from astray.evals import ai_risk_mcq, em, honesty, reward_hacking, sandbagging, shutdown, shutdown_agent, sycophancy
 from astray.evals.family import Family, TaskSpec
 from astray.registry import Registry
 
@@ -21,6 +21,7 @@ FAMILIES: Registry[Family[Any]] = Registry("family", [
     ai_risk_mcq.FAMILY,
     sandbagging.FAMILY,
     sycophancy.FAMILY,
+    honesty.FAMILY,
 ])
 
 
