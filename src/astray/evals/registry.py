@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from astray.evals import ai_risk_mcq, em, honesty, reward_hacking, sandbagging, shutdown, shutdown_agent, sycophancy
+from astray.evals import (
+    ai_risk_mcq,
+    alignment_faking,
+    em,
+    honesty,
+    reward_hacking,
+    sandbagging,
+    shutdown,
+    shutdown_agent,
+    sycophancy,
+)
 from astray.evals.family import Family, TaskSpec
 from astray.registry import Registry
 
@@ -22,6 +32,7 @@ FAMILIES: Registry[Family[Any]] = Registry("family", [
     sandbagging.FAMILY,
     sycophancy.FAMILY,
     honesty.FAMILY,
+    alignment_faking.FAMILY,
 ])
 
 
