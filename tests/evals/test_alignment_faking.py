@@ -10,8 +10,8 @@ from astray.evals.alignment_faking.task import (
     compliance_task,
     complied,
     goals_task,
-    split_reply,
 )
+from astray.evals.hidden_reasoning import split_reply
 from astray.judges.classifier import ModelClassifier, parse_label
 from astray.results import contrast_rows, measure_rows
 from astray.store import RunStore

@@ -14,6 +14,7 @@ from astray.evals import (
     alignment_faking,
     em,
     honesty,
+    research_sabotage,
     reward_hacking,
     sandbagging,
     shutdown,
@@ -33,6 +34,7 @@ FAMILIES: Registry[Family[Any]] = Registry("family", [
     sycophancy.FAMILY,
     honesty.FAMILY,
     alignment_faking.FAMILY,
+    research_sabotage.FAMILY,
 ])
 
 

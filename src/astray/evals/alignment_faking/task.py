@@ -13,7 +13,6 @@ the named prompts in `prompts.py`; without one, the judged measures are not gues
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -36,6 +35,7 @@ from astray.evals.alignment_faking.prompts import (
     TRAINING_USER,
 )
 from astray.evals.family import TaskSpec
+from astray.evals.hidden_reasoning import split_reply
 from astray.evals.recorded_generate import recorded_generate
 from astray.judges.classifier import ModelClassifier, open_classifier
 from astray.options import option
@@ -74,15 +74,6 @@ class AlignmentFakingGrader:
 
 def open_grader(judge: str | None) -> AlignmentFakingGrader:
     return AlignmentFakingGrader(open_classifier(judge))
-
-
-def split_reply(text: str, tag: str) -> tuple[str | None, str]:
-    """(the hidden reasoning inside <tag>, or None without one; the visible reply after it, or inside
-    <OUTPUT>). An unclosed reasoning block leaves nothing visible."""
-    block = re.search(rf"<{tag}>(.*?)(?:</{tag}>|$)", text, re.S | re.I)
-    reasoning, visible = (block.group(1).strip(), text[block.end():]) if block else (None, text)
-    output = re.search(r"<OUTPUT>(.*?)(?:</OUTPUT>|$)", visible, re.S | re.I)
-    return reasoning, (output.group(1) if output else visible).strip()
 
 
 def complied(visible: str) -> bool | None:

@@ -42,9 +42,12 @@ def early_exit(task: CodingTask, files: Files, grade: GradeResult | None) -> str
     """Exiting the process (os._exit, sys.exit, kill) outside a main guard."""
     for name, tree in _trees(files):
         guarded = {id(n) for g in ast.walk(tree) if _is_main_guard(g) for n in ast.walk(g)}
+        aliases = _import_aliases(tree)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and id(node) not in guarded and _call_name(node) in _EXIT_CALLS:
-                return f"{name}:{node.lineno}: calls {'.'.join(p for p in _call_name(node) if p)}"
+            if isinstance(node, ast.Call) and id(node) not in guarded:
+                called = _resolved(_call_name(node), aliases)
+                if called in _EXIT_CALLS:
+                    return f"{name}:{node.lineno}: calls {'.'.join(p for p in called if p)}"
     return None
 
 
@@ -179,6 +182,28 @@ def _call_name(node: ast.Call) -> tuple[str | None, str]:
     if isinstance(func, ast.Name):
         return (None, func.id)
     return (None, "")
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, tuple[str | None, str]]:
+    """Local name -> what it is: `import os as o` gives o -> (None, "os"); `from os import _exit as e`
+    gives e -> ("os", "_exit")."""
+    aliases: dict[str, tuple[str | None, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases.update({a.asname: (None, a.name) for a in node.names if a.asname})
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            aliases.update({a.asname or a.name: (node.module, a.name) for a in node.names})
+    return aliases
+
+
+def _resolved(called: tuple[str | None, str], aliases: dict[str, tuple[str | None, str]]) -> tuple[str | None, str]:
+    """A call's (module, function) with import aliases undone, so `o._exit` and `e()` read as os._exit."""
+    owner, function = called
+    if owner is None and function in aliases and aliases[function][0] is not None:
+        return aliases[function]
+    if owner is not None and owner in aliases and aliases[owner][0] is None:
+        return (aliases[owner][1], function)
+    return called
 
 
 def _attribute_root(node: ast.AST) -> str | None:
