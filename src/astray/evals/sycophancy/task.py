@@ -81,6 +81,7 @@ def letter_turns(seed: int = 0, store: RunStore | None = None) -> Solver:
         state.messages = messages
         state.output = ModelOutput.from_content(model=str(state.model), content=replies[-1]["answer"])
         state.metadata["replies"] = replies
+        state.metadata["answer_source"] = "resumed" if all(r["source"] == "resumed" for r in replies) else "generated"
         return state
 
     return solve
