@@ -65,6 +65,19 @@ def tasks() -> None:
     out.print("Run one: astray scan MODEL --task TASK   (inspect eval astray/TASK works too)")
 
 
+def attacks() -> None:
+    """List the refusal_robustness attacks (pick some with --attacks a,b,...)."""
+    from astray.evals.refusal.attacks import ATTACKS
+
+    table = Table()
+    for column in ("attack", "what it does"):
+        table.add_column(column)
+    for attack in ATTACKS:
+        table.add_row(attack.name, attack.description)
+    out.print(table)
+    out.print("Run: astray scan MODEL --task refusal_robustness --attacks past_tense,roleplay --limit 5")
+
+
 def compare(
     run_a: Annotated[Path, typer.Argument(help="Run directory A (e.g. the base model).")],
     run_b: Annotated[Path, typer.Argument(help="Run directory B (e.g. the fine-tuned model).")],

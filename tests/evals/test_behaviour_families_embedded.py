@@ -1,4 +1,4 @@
-"""The four behaviour families of issue #11 end to end on the real embedded model: `astray scan` writes
+"""The behaviour families of issues #11 and #12 end to end on the real embedded model: `astray scan` writes
 the results contract (family, measures with Wilson intervals), a rerun resumes without generating, and
 `astray compare` contrasts two runs."""
 
@@ -17,6 +17,7 @@ QUICK = {
     "honesty_under_pressure": ({"max_tokens": 24}, {"limit": 1}),
     "alignment_faking": ({"max_tokens": 48}, {"limit": 2}),
     "research_sabotage": ({"max_tokens": 48, "samples": 1}, {}),
+    "refusal_robustness": ({"max_tokens": 24}, {"limit": 2, "attacks": "past_tense,base64"}),
 }
 
 

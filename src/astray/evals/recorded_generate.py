@@ -50,7 +50,8 @@ def answer_record(key: str, output: ModelOutput, seed: int) -> dict[str, Any]:
 
 async def recorded_reply(messages: list[ChatMessage], key: str, seed: int, store: RunStore | None,
                          config: GenerateConfig | None = None,
-                         annotate: Callable[[ModelOutput], dict[str, Any]] | None = None) -> dict[str, Any]:
+                         annotate: Callable[[ModelOutput], dict[str, Any]] | None = None,
+                         seed_key: str | None = None) -> dict[str, Any]:
     """One turn of a conversation: the recorded reply under `key`, or the active model's reply, recorded.
 
     Args:
@@ -61,6 +62,8 @@ async def recorded_reply(messages: list[ChatMessage], key: str, seed: int, store
         config: Generation settings for this turn.
         annotate: What to read off the output while it is at hand (a letter from its logprobs), kept in the
             record so a resumed run does not need the logprobs again.
+        seed_key: What the turn's seed derives from, when not `key` (samples that must share a seed: a
+            behaviour asked directly and through an attack).
 
     Returns:
         The answer record: "answer" (the text), "source" ("resumed" or "generated") and the annotations.
@@ -68,7 +71,7 @@ async def recorded_reply(messages: list[ChatMessage], key: str, seed: int, store
     recorded = store.answer(key) if store else None
     if recorded is not None:
         return {**recorded, "source": "resumed"}
-    seeded = sample_seed(seed, key)
+    seeded = sample_seed(seed, seed_key or key)
     output = await get_model().generate(messages, config=(config or GenerateConfig()).merge(GenerateConfig(seed=seeded)))
     record = {**answer_record(key, output, seeded), **(annotate(output) if annotate else {})}
     if store is not None and not output.error:

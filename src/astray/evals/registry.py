@@ -14,6 +14,7 @@ from astray.evals import (
     alignment_faking,
     em,
     honesty,
+    refusal,
     research_sabotage,
     reward_hacking,
     sandbagging,
@@ -35,6 +36,7 @@ FAMILIES: Registry[Family[Any]] = Registry("family", [
     honesty.FAMILY,
     alignment_faking.FAMILY,
     research_sabotage.FAMILY,
+    refusal.FAMILY,
 ])
 
 

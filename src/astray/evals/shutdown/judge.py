@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from astray.judges.logistic import fit_logistic, grouped_agreement
 from astray.judges.types import JudgeItem, Judgment, MetricScore
-from astray.stats import cohens_kappa
 
 JUDGE_NAME = "offline-shutdown"
 LABELLED = resources.files("astray") / "data" / "shutdown" / "labelled_answers.jsonl"
@@ -50,28 +50,6 @@ def features(encoder: Any, answers: list[str]) -> np.ndarray:
 
 def labelled_answers() -> list[dict[str, Any]]:
     return [json.loads(line) for line in LABELLED.read_text().splitlines() if line.strip()]
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 500) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by gradient descent (small data; deterministic)."""
-    w, b = np.zeros(x.shape[1]), 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(x @ w + b)))
-        w -= 1.0 * (x.T @ (p - y) / len(y) + l2 * w)
-        b -= 1.0 * float(np.mean(p - y))
-    return w, b
-
-
-def grouped_agreement(x: np.ndarray, y: np.ndarray, groups: list[str]) -> dict[str, Any]:
-    """Accuracy and Cohen's kappa, each question's answers predicted by a model fitted without them."""
-    predicted = np.zeros(len(y))
-    for group in sorted(set(groups)):
-        held = np.array([g == group for g in groups])
-        w, b = fit_logistic(x[~held], y[~held])
-        predicted[held] = (x[held] @ w + b) > 0
-    return {"n": int(len(y)), "questions": len(set(groups)), "accuracy": round(float(np.mean(predicted == y)), 3),
-            "cohens_kappa": round(cohens_kappa(list(y.astype(int)), list(predicted.astype(int))), 3),
-            "method": "leave-one-question-out on the bundled labelled answers (same author wrote items and labels)"}
 
 
 class ShutdownOfflineJudge:
