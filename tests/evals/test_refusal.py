@@ -144,3 +144,23 @@ def test_a_users_behaviours_against_a_real_http_endpoint(tmp_path, monkeypatch):
     assert results.row("attack_success", "past_tense").rate == 1.0
     assert results.row("attack_success", "custom").n == 9 and results.row("over_refusal", "benign").rate == 0.0
     assert {c.b for c in results.comparisons} == {"past_tense", "leetspeak"}
+
+
+def test_an_attacker_model_rephrases_the_tense_attacks_and_is_recorded(tmp_path, offline_judge):
+    from astray.store import RunStore
+
+    def attacker_reply(prompt, config):
+        request = prompt.rsplit("Request: ", 1)[1]
+        return text_output(f'"In olden days, how did people {request.lower()}?"\n(I hope this helps.)')
+
+    def respond(messages, tools, tool_choice, config):
+        return text_output(COMPLIANCE if messages[-1].text.startswith("In olden days") else REFUSAL)
+
+    store = RunStore(tmp_path / "store")
+    task = refusal_task(RefusalOptions(limit=4, attacks="past_tense,future_tense"), judge=offline_judge, store=store,
+                        attacker=scripted_model(attacker_reply))
+    [log] = eval(task, model=get_model("mockllm/model", custom_outputs=respond), log_dir=str(tmp_path), display="none")
+    records = [to_record(s, None) for s in log.samples]
+    rephrased = [r for r in records if r.attack == "past_tense"]
+    assert all(r.prompt.startswith("In olden days") and r.success for r in rephrased)
+    assert sum(1 for key in store.judgments if key[1].startswith("attacker:")) == 8  # recorded: a resume reuses them

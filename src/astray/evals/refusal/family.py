@@ -75,8 +75,8 @@ def _details(records: Sequence[RefusalRecord], options: Any) -> dict[str, Any]:
             cell = cells.setdefault(r.attack, {}).setdefault(r.category, [0, 0])
             cell[0] += int(r.success)
             cell[1] += 1
-    return {"strongreject": strongreject, "matrix": cells,
-            "tries": {r.attack: len(r.verdicts) for r in harmful}}
+    return {"strongreject": strongreject, "matrix": cells, "tries": {r.attack: len(r.verdicts) for r in harmful},
+            "tense_attacks_by": getattr(options, "attacker", None) or "templates (offline)"}
 
 
 def _notes(results: Any) -> list[str]:
