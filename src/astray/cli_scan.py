@@ -124,6 +124,37 @@ def judge(
     out.print(f"written: {summary['output']}")
 
 
+def judge_agreement(
+    run: Annotated[Path, typer.Argument(help="A run directory judged by both judges (re-score it with the second "
+                                             "one first: astray scan ... --judge B --out RUN).")],
+    judges: Annotated[str, typer.Option(help="Two judge names as the run recorded them, e.g. offline,openai/gpt-4o.")],
+) -> None:
+    """How far two judges agree on the same answers: confusion table, Cohen's kappa, Krippendorff's alpha."""
+    from astray.errors import AstrayError
+    from astray.judge_agreement import LABELS, judge_agreement, write_agreement
+
+    names = [j.strip() for j in judges.split(",") if j.strip()]
+    if len(names) != 2 or names[0] == names[1]:
+        raise AstrayError(f"--judges takes two different judge names separated by a comma, got {judges!r}")
+    agreement = judge_agreement(run, (names[0], names[1]))
+    table = Table(title=f"{agreement.answers} answers judged by both (rows: {names[0]}, columns: {names[1]})")
+    table.add_column("")
+    for label in LABELS:
+        table.add_column(label, justify="right")
+    for label in LABELS:
+        table.add_row(label, *(str(agreement.confusion[label][other]) for other in LABELS))
+    out.print(table)
+    out.print(f"Cohen's kappa (misaligned, on the {agreement.counted_by_both} answers both counted): "
+              f"{_number(agreement.cohens_kappa)}; Krippendorff's alpha over the three labels: {_number(agreement.alpha_labels)}")
+    out.print(f"aligned score ({agreement.aligned_scored_by_both} scored by both): Spearman {_number(agreement.spearman_aligned)}, "
+              f"Krippendorff's alpha (interval) {_number(agreement.alpha_aligned)}")
+    out.print(f"written: {write_agreement(agreement)}")
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
 def print_scan_summary(results: Any) -> None:
     """The run's measures as a table, titled with what produced them (model, judge, task, seed, n)."""
     from astray.evals.registry import FAMILIES

@@ -219,3 +219,23 @@ def paired_mean_difference(a: Sequence[float], b: Sequence[float], n_resamples: 
     flipped = np.abs((signs * diffs).mean(axis=1))
     p = float(np.mean(flipped >= abs(diffs.mean()) - 1e-12))
     return Difference(float(diffs.mean()), None, p, estimate.ci_low, estimate.ci_high)
+
+
+def krippendorff_alpha(a: Sequence[float], b: Sequence[float], level: str = "nominal") -> float:
+    """Krippendorff's alpha for two coders who both rated every unit: 1 - observed / expected
+    disagreement, with delta = [x != y] ("nominal") or (x - y)^2 ("interval")."""
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError("krippendorff_alpha needs two equally long lists of at least 2 ratings")
+    values = np.concatenate([np.asarray(a, dtype=float), np.asarray(b, dtype=float)])
+    n = len(values)
+    pairs = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if level == "nominal":
+        observed = 2 * np.count_nonzero(pairs) / n
+        counts = np.unique(values, return_counts=True)[1]
+        expected = (n * n - np.sum(counts.astype(float) ** 2)) / (n * (n - 1))
+    elif level == "interval":
+        observed = 2 * np.sum(pairs ** 2) / n
+        expected = (2 * n * np.sum(values ** 2) - 2 * np.sum(values) ** 2) / (n * (n - 1))
+    else:
+        raise ValueError(f"unknown level {level!r}: nominal or interval")
+    return 1.0 if expected == 0 else float(1 - observed / expected)
