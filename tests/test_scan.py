@@ -36,7 +36,11 @@ def test_scan_writes_the_results_contract_a_report_and_an_inspect_log(tmp_path):
     assert data["judge"]["name"] == "offline" and "validation" in data["judge"]
     assert {"command", "seed", "versions", "input_sha256"} <= set(data["provenance"])
     overall = next(r for r in data["measures"] if r["measure"] == "misaligned" and r["group"] is None)
-    assert set(overall) == {"measure", "group", "k", "n", "rate", "ci_low", "ci_high"}
+    assert set(overall) == {"measure", "group", "k", "n", "rate", "ci_low", "ci_high", "corrected_rate", "corrected_low",
+                            "corrected_high"}
+    if overall["n"]:  # the offline judge is validated for `misaligned`: the corrected rate sits beside the raw one
+        assert 0 <= overall["corrected_low"] <= overall["corrected_rate"] <= overall["corrected_high"] <= 1
+    assert data["judge"]["error_models"][0]["measure"] == "misaligned"
     counts = data["details"]["counts"]
     assert counts["answers"] == 8 and sum(v for k, v in counts.items() if k != "answers") == 8  # every answer accounted for
     assert overall["n"] == counts["counted"]

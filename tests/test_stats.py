@@ -103,3 +103,16 @@ def test_auroc():
     assert auroc([0.1, 0.2, 0.8, 0.9], [True, True, False, False]) == 0.0
     assert auroc([0.5, 0.5], [True, False]) == 0.5
     assert math.isclose(auroc([0.9, 0.3, 0.6, 0.2], [True, True, False, False]), 0.75)
+
+
+def test_rogan_gladen_undoes_a_judges_known_errors_and_widens_the_interval():
+    from astray.stats import JudgeErrorModel, rogan_gladen, wilson_interval
+
+    judge = JudgeErrorModel("misaligned", tp=80, fn=20, tn=950, fp=50, source="test")  # sens 0.8, spec 0.95
+    # a true rate of 50% is observed as 0.5 x 0.8 + 0.5 x 0.05 = 42.5%
+    point, low, high = rogan_gladen(425, 1000, judge)
+    assert point == pytest.approx(0.5, abs=1e-9) and low < 0.5 < high
+    raw_low, raw_high = wilson_interval(425, 1000)
+    assert high - low > raw_high - raw_low  # the validation sample's uncertainty is carried
+    assert rogan_gladen(0, 100, judge)[0] == 0.0  # clipped: fewer positives than the false-alarm rate explains
+    assert rogan_gladen(5, 10, JudgeErrorModel("m", 1, 1, 1, 1, "coin")) is None  # no better than chance

@@ -173,6 +173,10 @@ def print_scan_summary(results: Any) -> None:
     for c in results.comparisons:
         out.print(f"{c.measure}: {c.b} − {c.a} = {signed_pp(c.diff)} {interval(c.ci_low, c.ci_high)}, "
                   f"p = {pvalue(c.p_value)} ({c.test})")
+    if any(r.corrected_rate is not None for r in results.measures):
+        from astray.report.judge_section import correction_sentence
+
+        out.print(f"[dim]{correction_sentence(results.judge)}[/dim]", highlight=False)
     if results.counts.get("judge_problems"):
         out.print(f"[yellow]{results.counts['judge_problems']} failed or unparseable judgments, excluded and listed "
                   "in the report[/yellow]")

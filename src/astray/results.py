@@ -17,7 +17,14 @@ from typing import Any, Protocol, TypeVar
 
 from astray.errors import RunStateError
 from astray.evals.family import Contrast, Family
-from astray.stats import Difference, compare_counts, compare_paired, rate_estimate
+from astray.stats import (
+    Difference,
+    JudgeErrorModel,
+    compare_counts,
+    compare_paired,
+    rate_estimate,
+    rogan_gladen,
+)
 
 RESULTS_FILE = "results.json"
 SAMPLES_FILE = "samples.jsonl"
@@ -26,7 +33,9 @@ RESULTS_KIND = "astray.scan"
 
 @dataclass(frozen=True)
 class MeasureRow:
-    """k of n records have the measure in `group` (None: all records), with a 95% Wilson interval."""
+    """k of n records have the measure in `group` (None: all records), with a 95% Wilson interval; and,
+    where the judge was validated for this measure, the rate its errors imply (Rogan-Gladen) with an
+    interval that carries the validation sample's uncertainty too."""
 
     measure: str
     group: str | None
@@ -35,6 +44,9 @@ class MeasureRow:
     rate: float | None
     ci_low: float | None
     ci_high: float | None
+    corrected_rate: float | None = None
+    corrected_low: float | None = None
+    corrected_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,12 +133,20 @@ def groups_in(rows: Sequence[_Row]) -> list[str]:
     return list(dict.fromkeys(r.group for r in rows if r.group is not None))
 
 
-def measure_rows(family: Family[Any], records: Sequence[Any]) -> list[MeasureRow]:
+def error_models_of(judge: dict[str, Any]) -> list[JudgeErrorModel]:
+    """The validated error models a judge's identity declares (`error_models`); none for an unvalidated judge."""
+    return [JudgeErrorModel(**e) for e in judge.get("error_models", [])]  # type: ignore[union-attr]
+
+
+def measure_rows(family: Family[Any], records: Sequence[Any],
+                 error_models: Sequence[JudgeErrorModel] = ()) -> list[MeasureRow]:
     """Every measure overall, then every measure in every group: groups a record lists first (its question)
-    before those it lists second (its format), each kind in first-seen order.
+    before those it lists second (its format), each kind in first-seen order. A measure the judge was
+    validated for (`error_models`) also gets its corrected rate.
 
     A group that holds every record repeats the overall row and is left out.
     """
+    errors = {e.measure: e for e in error_models}
     first_seen: dict[str, tuple[int, int]] = {}
     members: list[tuple[Any, Sequence[str]]] = []
     for record in records:
@@ -142,7 +162,10 @@ def measure_rows(family: Family[Any], records: Sequence[Any]) -> list[MeasureRow
         for measure in family.measures:
             labels = [label for label in map(measure.of, chosen) if label is not None]
             estimate = rate_estimate(sum(labels), len(labels))
-            rows.append(MeasureRow(measure.name, group, estimate.k, estimate.n, estimate.rate, estimate.low, estimate.high))
+            error = errors.get(measure.name)
+            corrected = rogan_gladen(estimate.k, estimate.n, error) if error else None
+            rows.append(MeasureRow(measure.name, group, estimate.k, estimate.n, estimate.rate, estimate.low, estimate.high,
+                                   *(corrected or (None, None, None))))
     return rows
 
 

@@ -25,7 +25,7 @@ from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
 from astray.options import option, option_fields, required
-from astray.results import Provenance, RunResults, contrast_rows, measure_rows, write_run_files
+from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
 from astray.store import RunStore
 from astray.versions import package_versions
 
@@ -140,7 +140,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
         headline=family.headline,
         measure_descriptions={m.name: m.description for m in family.measures},
         group_label=family.group_label,
-        measures=measure_rows(family, records),
+        measures=measure_rows(family, records, error_models_of(grader.identity())),
         comparisons=contrast_rows(family, records, seed=config.seed),
         counts={"samples": len(records),
                 "resumed_answers": sum(1 for s in samples if s.metadata.get("answer_source") == "resumed"),

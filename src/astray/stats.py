@@ -239,3 +239,43 @@ def krippendorff_alpha(a: Sequence[float], b: Sequence[float], level: str = "nom
     else:
         raise ValueError(f"unknown level {level!r}: nominal or interval")
     return 1.0 if expected == 0 else float(1 - observed / expected)
+
+
+@dataclass(frozen=True)
+class JudgeErrorModel:
+    """A judge's validated confusion for one yes/no measure (positive = the measure's yes), counted on a
+    labelled set: sensitivity tp / (tp + fn), specificity tn / (tn + fp)."""
+
+    measure: str
+    tp: int
+    fn: int
+    tn: int
+    fp: int
+    source: str
+
+    @property
+    def sensitivity(self) -> float:
+        return self.tp / (self.tp + self.fn)
+
+    @property
+    def specificity(self) -> float:
+        return self.tn / (self.tn + self.fp)
+
+
+def rogan_gladen(k: int, n: int, error: JudgeErrorModel, n_resamples: int = 5000,
+                 seed: int = 0) -> tuple[float, float, float] | None:
+    """The rate the judge's errors imply, (raw + spec - 1) / (sens + spec - 1) clipped to [0, 1], with a
+    95% interval that also carries the validation sample's uncertainty: the observed rate, sensitivity
+    and specificity are drawn from their Jeffreys posteriors (Beta(x + 1/2, n - x + 1/2)) and the
+    correction recomputed. None when n is 0 or the judge is no better than chance (sens + spec <= 1)."""
+    if n <= 0 or error.sensitivity + error.specificity <= 1:
+        return None
+    point = min(1.0, max(0.0, (k / n + error.specificity - 1) / (error.sensitivity + error.specificity - 1)))
+    rng = np.random.default_rng(seed)
+    rate = rng.beta(k + 0.5, n - k + 0.5, n_resamples)
+    sensitivity = rng.beta(error.tp + 0.5, error.fn + 0.5, n_resamples)
+    specificity = rng.beta(error.tn + 0.5, error.fp + 0.5, n_resamples)
+    informative = sensitivity + specificity - 1 > 0
+    corrected = np.clip((rate + specificity - 1)[informative] / (sensitivity + specificity - 1)[informative], 0, 1)
+    low, high = np.quantile(corrected, [0.025, 0.975])
+    return point, float(low), float(high)

@@ -20,14 +20,22 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50
     return w, b
 
 
-def grouped_predictions(x: np.ndarray, y: np.ndarray, groups: list[str]) -> np.ndarray:
-    """Each group's labels predicted by a model fitted without that group."""
+def grouped_predictions(x: np.ndarray, y: np.ndarray, groups: list[str], threshold: float = 0.5) -> np.ndarray:
+    """Each group's labels predicted (P > threshold) by a model fitted without that group."""
     predicted = np.zeros(len(y))
+    cut = float(np.log(threshold / (1 - threshold)))
     for group in sorted(set(groups)):
         held = np.array([g == group for g in groups])
         w, b = fit_logistic(x[~held], y[~held])
-        predicted[held] = (x[held] @ w + b) > 0
+        predicted[held] = (x[held] @ w + b) > cut
     return predicted
+
+
+def error_model(measure: str, predicted: np.ndarray, y: np.ndarray, source: str) -> dict[str, Any]:
+    """The confusion of held-out predictions (positive = label 1) as a results error model."""
+    p, t = predicted.astype(bool), y.astype(bool)
+    return {"measure": measure, "tp": int(np.sum(p & t)), "fn": int(np.sum(~p & t)), "tn": int(np.sum(~p & ~t)),
+            "fp": int(np.sum(p & ~t)), "source": source}
 
 
 def grouped_agreement(x: np.ndarray, y: np.ndarray, groups: list[str], unit: str = "question") -> dict[str, Any]:

@@ -15,6 +15,7 @@ import re
 import threading
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -69,6 +70,14 @@ class JudgeHead(torch.nn.Module):
         return self.net(features)
 
 
+def misaligned_error_model(validation: dict[str, Any]) -> dict[str, Any]:
+    """The judge's confusion at the paper's threshold on its held-out answers, for correcting `misaligned`."""
+    c = validation["confusion_at_threshold"]
+    return {"measure": "misaligned", "tp": c["true_positive"], "fn": c["false_negative"], "tn": c["true_negative"],
+            "fp": c["false_positive"], "source": f"{validation['n_held_out']} held-out LLM-judged answers (fluent Qwen2.5 "
+            "answers: it does not cover garbled text)"}
+
+
 class OfflineJudge:
     """The default judge: no API, no network, ~200+ answers/s on 2 cores (benchmarks/RESULTS.md)."""
 
@@ -97,6 +106,7 @@ class OfflineJudge:
             "description": "MiniLM-L6 embeddings + MLP head trained on LLM-judge scores (screening judge)",
             "trained_on": self.meta["trained_on"],
             "validation": self.meta["validation"],
+            "error_models": [misaligned_error_model(self.meta["validation"])],
         }
 
     async def judge(self, items: list[JudgeItem]) -> list[Judgment]:

@@ -8,8 +8,26 @@ from typing import Any
 from astray.report.html import table
 
 
+def correction_sentence(judge: dict[str, Any]) -> str:
+    """One sentence on the judge-corrected rates (or on their absence)."""
+    errors = judge.get("error_models") or []
+    if not errors:
+        kind = "a program" if judge.get("kind") == "program" else "this judge"
+        return (f"No validated error rates for {kind} are known to astray, so the rates are not corrected for its "
+                "errors." if kind == "this judge" else "")
+    e = errors[0]
+    sens, spec = e["tp"] / (e["tp"] + e["fn"]), e["tn"] / (e["tn"] + e["fp"])
+    return (f"'Judge-corrected' rates undo the judge's errors measured on {e['source']} (for {e['measure']}: "
+            f"sensitivity {sens:.2f}, specificity {spec:.3f}) with the Rogan-Gladen estimator, (raw + spec - 1) / "
+            "(sens + spec - 1), and an interval that also carries the size of that validation set; they hold for "
+            "answers like the validation set's.")
+
+
 def judge_section(judge: dict[str, Any]) -> str:
     parts = [f"<p><b>{escape(str(judge.get('name')))}</b> — {escape(str(judge.get('description', '')))}</p>"]
+    sentence = correction_sentence(judge)
+    if sentence:
+        parts.append(f"<p class='note'>{escape(sentence)}</p>")
     validation = judge.get("validation")
     if validation and "confusion_at_threshold" not in validation:  # another judge's own validation figures
         parts.append(table(["validation", "value"], [[key, str(value)] for key, value in validation.items()]))

@@ -29,7 +29,7 @@ from inspect_ai.model import GenerateConfig, Model
 
 from astray.errors import one_line
 from astray.evals.refusal.behaviours import load_behaviours
-from astray.judges.logistic import fit_logistic, grouped_agreement, grouped_predictions
+from astray.judges.logistic import error_model, fit_logistic, grouped_agreement, grouped_predictions
 
 OFFLINE_NAME = "offline-refusal"
 LABELLED = resources.files("astray") / "data" / "refusal" / "labelled_replies.jsonl"
@@ -101,15 +101,18 @@ class OfflineRefusalJudge:
         validation["accuracy_by_kind"] = {kind: round(float(np.mean([p == t for p, t, r in zip(predicted, y, rows, strict=True)
                                                                        if r["kind"] == kind])), 3)
                                           for kind in sorted({r["kind"] for r in rows})}
+        source = f"{len(y)} labelled replies, each behaviour held out"
+        validation["error_models"] = [error_model(m, predicted, y, source) for m in ("refused", "over_refusal")]
         w, b = fit_logistic(x, y)
         return w, b, validation
 
     def identity(self) -> dict[str, object]:
-        validation = self.fitted[2]
+        validation = dict(self.fitted[2])
+        errors = validation.pop("error_models")
         return {"name": self.name, "kind": "offline",
                 "description": "P(refused) from logistic regression on MiniLM embeddings + refusal / compliance cues, "
                                f"fitted on {validation['n']} labelled replies; attack success = not refused",
-                "validation": validation}
+                "validation": validation, "error_models": errors}
 
     async def judge(self, request: str, reply: str) -> RefusalVerdict:
         return (await asyncio.to_thread(self.judge_many, [request], [reply]))[0]
