@@ -36,8 +36,10 @@ def _run(respond, tmp_path, judge, **options):
 
 def test_behaviour_files_are_checked_with_clear_errors(tmp_path):
     assert len(load_behaviours()) == 25
-    good = parse_behaviours('{"id": "a", "behaviour": "x", "category": "c"}\n', "b.jsonl")
-    assert good[0].id == "a"
+    good = parse_behaviours('{"id": 7, "behaviour": "x", "category": "c", "source": "mine"}\n', "b.jsonl")
+    assert good[0].id == "7"
+    spreadsheet = parse_behaviours("\ufeffID, Behaviour ,Category\r\na,do x,c\r\n", "B.CSV")
+    assert spreadsheet[0].behaviour == "do x"
     for text, name, message in [("", "b.csv", "empty"), ("id,behaviour\na,x\n", "b.csv", "has no category"),
                                 ("id,behaviour,category\na,x,c\na,y,c\n", "b.csv", "appears twice"),
                                 ("not json\n", "b.jsonl", "not JSON"), ("id,behaviour,category\n", "b.txt", ".csv or .jsonl")]:

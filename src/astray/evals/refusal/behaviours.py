@@ -42,8 +42,9 @@ def _rows(text: str, name: str) -> list[dict[str, object]]:
 
 
 def parse_behaviours(text: str, name: str) -> list[Behaviour]:
-    """Behaviours from a file's text; `name` (its file name) picks the format and labels errors."""
-    rows = _rows(text, name)
+    """Behaviours from a file's text; `name` (its file name) picks the format and labels errors. Column
+    names are matched without case or surrounding spaces (and a spreadsheet's byte-order mark)."""
+    rows = [{str(k).strip().lower(): v for k, v in row.items()} for row in _rows(text.lstrip("\ufeff"), name.lower())]
     if not rows:
         raise DataFormatError(f"{name}: no behaviours (the file is empty)")
     seen: set[str] = set()
