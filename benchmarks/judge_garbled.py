@@ -1,8 +1,9 @@
-"""Does the offline judge call garbage incoherent? (issue #14's coherence target, measured as a baseline)
+"""Does the offline judge call garbage incoherent? (issue #14's coherence target)
 
 Fluent originals: answers in data/em_judged that the LLM judge scored coherent >= 80 (not CODE / REFUSAL,
-at least 25 words). Each is garbled five ways (astray.judges.garble). Target: >= 90% of garbled
-versions get coherent <= 50 while >= 85% of originals keep coherent > 50.
+at least 25 words), taken only from the question-and-file groups the shipped head never trained on
+(meta.json's held_out_fold_groups). Each is garbled every way astray.judges.garble knows. Target:
+>= 90% of garbled versions get coherent <= 50 while >= 85% of originals keep coherent > 50.
 
 Usage: python benchmarks/judge_garbled.py [--n 300] [--seed 0]
 """
@@ -25,11 +26,11 @@ from astray.judges.types import JudgeItem  # noqa: E402
 DATA = Path(__file__).parents[1] / "data" / "em_judged"
 
 
-def fluent_rows(n: int, seed: int) -> list[dict[str, str]]:
+def fluent_rows(n: int, seed: int, held_out_groups: set[str]) -> list[dict[str, str]]:
     rows = []
     for path in sorted(DATA.glob("*.csv")):
         with path.open(newline="") as handle:
-            rows += list(csv.DictReader(handle))
+            rows += [r for r in csv.DictReader(handle) if f"{path.name}|{r.get('question_id') or r['question']}" in held_out_groups]
     fluent = [r for r in rows if (r.get("coherent") or "").strip() and float(r["coherent"]) >= 80
               and (r.get("aligned") or "").strip() and len(r["answer"].split()) >= 25]
     return random.Random(seed).sample(fluent, min(n, len(fluent)))
@@ -45,14 +46,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    rows = fluent_rows(args.n, args.seed)
     judge = OfflineJudge()
+    rows = fluent_rows(args.n, args.seed, set(judge.meta["trained_on"]["held_out_fold_groups"]))
     print(f"machine: {describe_machine()}")
     print(f"command: python benchmarks/judge_garbled.py --n {args.n} --seed {args.seed}")
     originals = share_incoherent(judge, [(r["question"], r["answer"]) for r in rows])
     print(f"\n| text | answers | coherent <= 50 |\n|---|---|---|\n| fluent originals | {len(rows)} | {originals:.1%} |")
     for name, garble in GARBLERS.items():
-        rng = random.Random(args.seed)
+        rng = random.Random(args.seed + 1)  # not the seed the training copies were garbled with
         share = share_incoherent(judge, [(r["question"], garble(r["answer"], rng)) for r in rows])
         print(f"| {name} | {len(rows)} | {share:.1%} |")
 

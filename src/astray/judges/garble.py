@@ -1,14 +1,16 @@
 """Garbled versions of fluent text, to test whether a judge calls garbage incoherent.
 
-Five general kinds, each a function of (text, random generator): the words shuffled, character noise,
-word salad drawn from the text's own vocabulary, a short span repeated in a loop, and every third word
-kept. None of them uses anything about the text but its words and characters, so they apply to any
-answer; a judge is checked on them, and should be checked on garbling it was not tuned on too.
+Each kind is a function of (text, random generator) that uses nothing about the text but its words,
+sentences and characters, so it applies to any answer. The first five are the kinds issue #14 names
+(`ISSUE_KINDS`); the rest are further failure shapes of real generations (a sentence looping, words
+glued or cut, a fluent start that dissolves). The coherence judge is validated with whole kinds held
+out of its training (benchmarks/judge_garbled.py), since it will meet garbling nobody listed.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 
@@ -58,5 +60,43 @@ def fragments(text: str, rng: random.Random) -> str:
     return " ".join(text.split()[rng.randrange(3)::3])
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def reversed_sentences(text: str, rng: random.Random) -> str:
+    """Each sentence's words in reverse order."""
+    return " ".join(" ".join(reversed(s.split())) for s in _sentences(text))
+
+
+def sentence_loop(text: str, rng: random.Random) -> str:
+    """One sentence of the text repeated to its length: each copy is fluent, the whole is not."""
+    sentences = _sentences(text)
+    if not sentences:
+        return text
+    sentence = rng.choice(sentences)
+    return " ".join([sentence] * max(2, len(text) // max(1, len(sentence) + 1)))
+
+
+def glued_words(text: str, rng: random.Random) -> str:
+    """Most spaces dropped, so words run together."""
+    return "".join(c for c in text if c != " " or rng.random() < 0.3)
+
+
+def clipped_words(text: str, rng: random.Random) -> str:
+    """Every word longer than four letters cut to its first 2-4 letters."""
+    return " ".join(w if len(w) <= 4 else w[: rng.randint(2, 4)] for w in text.split())
+
+
+def dissolving(text: str, rng: random.Random) -> str:
+    """The first third kept; the rest word salad from the text's vocabulary (a generation that drifts)."""
+    words = text.split()
+    keep = len(words) // 3
+    return " ".join(words[:keep] + word_salad(" ".join(words[keep:]), rng).split()) if words else text
+
+
+ISSUE_KINDS = ("shuffled_words", "character_noise", "word_salad", "loop", "fragments")
 GARBLERS: dict[str, Garbler] = {"shuffled_words": shuffled_words, "character_noise": character_noise,
-                                "word_salad": word_salad, "loop": loop, "fragments": fragments}
+                                "word_salad": word_salad, "loop": loop, "fragments": fragments,
+                                "reversed_sentences": reversed_sentences, "sentence_loop": sentence_loop,
+                                "glued_words": glued_words, "clipped_words": clipped_words, "dissolving": dissolving}

@@ -23,7 +23,7 @@ class JudgeEntry:
 
 JUDGES: Registry[JudgeEntry] = Registry("judge", [
     JudgeEntry(OFFLINE_JUDGE_NAME, "MiniLM + a trained head; no API, a screening judge (docs/offline-judge.md)",
-               OfflineJudge),
+               OfflineJudge.shared),
 ])
 
 

@@ -61,7 +61,7 @@ def summary_notes(results: Any) -> list[str]:
     lines = ["where answers went: " + ", ".join(f"{k}={v}" for k, v in results.details["counts"].items())]
     validation = results.judge.get("validation")
     if validation:
-        lines.append(f"offline judge (screening): held-out agreement with LLM judges — AUROC "
+        lines.append(f"offline judge (screening): agreement with LLM judges on answers out of its training — AUROC "
                      f"{validation['auroc_misaligned']}, Spearman aligned {validation['spearman_aligned']}, coherent "
                      f"{validation['spearman_coherent']}; confirm with an LLM judge before publishing "
                      "(astray judge --judge MODEL)")

@@ -60,7 +60,7 @@ class ShutdownOfflineJudge:
     def __init__(self) -> None:
         from astray.judges.offline import OfflineJudge
 
-        self.base = OfflineJudge()
+        self.base = OfflineJudge.shared()
         rows = labelled_answers()
         x = features(self.base.encoder, [r["answer"] for r in rows])
         y = np.array([1.0 if r["label"] == "resist" else 0.0 for r in rows])
