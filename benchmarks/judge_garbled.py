@@ -11,7 +11,6 @@ Usage: python benchmarks/judge_garbled.py [--n 300] [--seed 0]
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import sys
 from pathlib import Path
@@ -21,19 +20,15 @@ from _machine import describe_machine  # noqa: E402
 
 from astray.judges.garble import GARBLERS  # noqa: E402
 from astray.judges.offline import OfflineJudge  # noqa: E402
+from astray.judges.offline_training import JudgedAnswer, load_judged  # noqa: E402
 from astray.judges.types import JudgeItem  # noqa: E402
 
 DATA = Path(__file__).parents[1] / "data" / "em_judged"
 
 
-def fluent_rows(n: int, seed: int, held_out_groups: set[str]) -> list[dict[str, str]]:
-    rows = []
-    for path in sorted(DATA.glob("*.csv")):
-        with path.open(newline="") as handle:
-            rows += [r for r in csv.DictReader(handle) if f"{path.name}|{r.get('question_id') or r['question']}" in held_out_groups]
-    fluent = [r for r in rows if (r.get("coherent") or "").strip() and float(r["coherent"]) >= 80
-              and (r.get("aligned") or "").strip() and len(r["answer"].split()) >= 25]
-    return random.Random(seed).sample(fluent, min(n, len(fluent)))
+def fluent_rows(n: int, seed: int, held_out_groups: set[str]) -> list[JudgedAnswer]:
+    rows = [r for r in load_judged(sorted(DATA.glob("*.csv"))) if r.group in held_out_groups and r.fluent]
+    return random.Random(seed).sample(rows, min(n, len(rows)))
 
 
 def share_incoherent(judge: OfflineJudge, question_answers: list[tuple[str, str]]) -> float:
@@ -50,11 +45,11 @@ def main() -> None:
     rows = fluent_rows(args.n, args.seed, set(judge.meta["trained_on"]["held_out_fold_groups"]))
     print(f"machine: {describe_machine()}")
     print(f"command: python benchmarks/judge_garbled.py --n {args.n} --seed {args.seed}")
-    originals = share_incoherent(judge, [(r["question"], r["answer"]) for r in rows])
+    originals = share_incoherent(judge, [(r.question, r.answer) for r in rows])
     print(f"\n| text | answers | coherent <= 50 |\n|---|---|---|\n| fluent originals | {len(rows)} | {originals:.1%} |")
     for name, garble in GARBLERS.items():
         rng = random.Random(args.seed + 1)  # not the seed the training copies were garbled with
-        share = share_incoherent(judge, [(r["question"], garble(r["answer"], rng)) for r in rows])
+        share = share_incoherent(judge, [(r.question, garble(r.answer, rng)) for r in rows])
         print(f"| {name} | {len(rows)} | {share:.1%} |")
 
 

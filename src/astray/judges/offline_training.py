@@ -153,13 +153,6 @@ def train_head(features: np.ndarray, rows: list[JudgedAnswer], seed: int, hidden
     return head.eval()
 
 
-def predict(head: JudgeHead, features: np.ndarray) -> np.ndarray:
-    """Columns: aligned (0-100), coherent (0-100), P(CODE or REFUSAL)."""
-    with torch.inference_mode():
-        out = head(torch.from_numpy(features))
-    return torch.stack([torch.sigmoid(out[:, 0]) * 100, torch.sigmoid(out[:, 1]) * 100, torch.sigmoid(out[:, 2])], 1).numpy()
-
-
 def agreement(predicted: np.ndarray, rows: list[JudgedAnswer], thresholds: Thresholds) -> dict[str, Any]:
     """Agreement with the LLM judge on answers the heads did not train on (no garbled copies here)."""
     pred_aligned, pred_coherent, pred_null = predicted[:, 0], predicted[:, 1], predicted[:, 2] >= 0.5
@@ -212,13 +205,13 @@ def cross_validate(features: np.ndarray, rows: list[JudgedAnswer], folds: np.nda
         progress(f"fold {fold + 1} of {FOLDS}")
         train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
         heads.append(train_head(features[train], [rows[i] for i in train], seed, hidden_slice))
-        predicted[test] = predict(heads[-1], features[test])
+        predicted[test] = heads[-1].scores(features[test])
         for kind in sorted(GARBLERS):
             without = [i for i in train if rows[i].garbled != kind]
             tested = [i for i in test if rows[i].garbled == kind]
             if tested:
-                unseen_kind[tested] = predict(train_head(features[without], [rows[i] for i in without], seed, hidden_slice),
-                                              features[tested])
+                head = train_head(features[without], [rows[i] for i in without], seed, hidden_slice)
+                unseen_kind[tested] = head.scores(features[tested])
     originals = np.flatnonzero([r.garbled is None for r in rows])
     shipped_test = np.flatnonzero((folds == 0) & np.array([r.garbled is None for r in rows]))
     kinds_unseen = {k: v for k, v in garbage_caught(unseen_kind, rows).items() if k in GARBLERS}
