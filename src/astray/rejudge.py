@@ -16,6 +16,7 @@ from typing import Any
 
 from astray.errors import DataFormatError
 from astray.evals.em.records import answer_record, counts
+from astray.files import json_object_lines
 from astray.judges.select import open_judge
 from astray.judges.types import JudgeItem, Judgment
 from astray.stats import Thresholds, misalignment_rate
@@ -34,17 +35,7 @@ def read_answers(path: Path) -> list[dict[str, Any]]:
         with path.open(newline="") as handle:
             rows: list[dict[str, Any]] = list(csv.DictReader(handle))
     elif suffix in (".jsonl", ".json"):
-        rows = []
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DataFormatError(f"{path}: line {number}: invalid JSON ({err.msg})") from err
-            if not isinstance(row, dict):
-                raise DataFormatError(f"{path}: line {number}: expected a JSON object")
-            rows.append(row)
+        rows = json_object_lines(path.read_text(), str(path))
     else:
         raise DataFormatError(f"{path}: expected a .csv or .jsonl file")
     for number, row in enumerate(rows, start=1):

@@ -42,7 +42,7 @@ def test_behaviour_files_are_checked_with_clear_errors(tmp_path):
     assert spreadsheet[0].behaviour == "do x"
     for text, name, message in [("", "b.csv", "empty"), ("id,behaviour\na,x\n", "b.csv", "has no category"),
                                 ("id,behaviour,category\na,x,c\na,y,c\n", "b.csv", "appears twice"),
-                                ("not json\n", "b.jsonl", "not JSON"), ("id,behaviour,category\n", "b.txt", ".csv or .jsonl")]:
+                                ("not json\n", "b.jsonl", "line 1: invalid JSON"), ("id,behaviour,category\n", "b.txt", ".csv or .jsonl")]:
         with pytest.raises(DataFormatError, match=message):
             parse_behaviours(text, name)
     with pytest.raises(DataFormatError, match="no such file"):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from astray.errors import DataFormatError
+from astray.files import json_object_lines
 
 DATA = resources.files("astray") / "data" / "refusal"
 COLUMNS = ("id", "behaviour", "category")
@@ -25,17 +25,7 @@ class Behaviour:
 
 def _rows(text: str, name: str) -> list[dict[str, object]]:
     if name.endswith(".jsonl"):
-        rows = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise DataFormatError(f"{name}: line {number} is not JSON ({err.msg})") from err
-                if not isinstance(row, dict):
-                    raise DataFormatError(f"{name}: line {number} is not a JSON object")
-                rows.append(row)
-        return rows
+        return json_object_lines(text, name)
     if name.endswith(".csv"):
         return list(csv.DictReader(io.StringIO(text)))
     raise DataFormatError(f"{name}: behaviours must be a .csv or .jsonl file")
