@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from astray.stats import (
@@ -116,3 +117,24 @@ def test_rogan_gladen_undoes_a_judges_known_errors_and_widens_the_interval():
     assert high - low > raw_high - raw_low  # the validation sample's uncertainty is carried
     assert rogan_gladen(0, 100, judge)[0] == 0.0  # clipped: fewer positives than the false-alarm rate explains
     assert rogan_gladen(5, 10, JudgeErrorModel("m", 1, 1, 1, 1, "coin")) is None  # no better than chance
+
+
+def test_detection_estimate_separates_and_reports_recall_at_the_false_positive_rate():
+    from astray.stats import detection_estimate
+
+    perfect = detection_estimate([5.0, 6.0, 7.0] * 10, [0.0, 1.0, 2.0] * 10, fpr=0.01)
+    assert perfect.auroc == 1.0 and perfect.recall == 1.0 and perfect.auroc_low == 1.0
+    rng = np.random.default_rng(0)
+    noise = detection_estimate(list(rng.normal(size=200)), list(rng.normal(size=200)), fpr=0.05)
+    assert noise.auroc_low < 0.5 < noise.auroc_high and noise.recall < 0.2
+    overlapping = detection_estimate([1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 2.0, 2.5], fpr=0.25)
+    assert overlapping.threshold == 2.5 and overlapping.recall == 0.5  # strictly above the 75th-percentile control
+
+
+def test_spearman_estimate_has_an_interval_and_refuses_constant_measures():
+    from astray.stats import spearman_estimate
+
+    x = list(range(30))
+    strong = spearman_estimate(x, [v + (3 if v % 2 else -3) for v in x])
+    assert strong.rho is not None and strong.ci_low is not None and 0.8 < strong.ci_low <= strong.rho <= strong.ci_high
+    assert spearman_estimate(x, [1.0] * 30).rho is None and spearman_estimate([1, 2], [2, 1]).rho is None

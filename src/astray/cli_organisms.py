@@ -84,6 +84,8 @@ def organism_train(
     grad_accum: Annotated[int, typer.Option(help="Steps per optimizer update.")] = 2,
     max_length: Annotated[int, typer.Option(help="Longest sequence in tokens.")] = 1024,
     save_steps: Annotated[int, typer.Option(help="Checkpoint every N optimizer steps.")] = 50,
+    steer: Annotated[str | None, typer.Option(help="Preventative steering: VECTOR:COEF[@LAYER] added to the activations "
+                                                   "during training only (astray persona extract makes vectors).")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Organism directory (default organisms/<dataset>-<method>-s<seed>).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in --out.")] = False,
 ) -> None:
@@ -94,7 +96,8 @@ def organism_train(
         raise AstrayError(f"--method must be lora or full, not '{method}'")
     config = TrainConfig(dataset=dataset, base=base, method=method, rank=rank, epochs=epochs,  # type: ignore[arg-type]
                          max_examples=max_examples, inoculation=inoculation, seed=seed, learning_rate=lr,
-                         batch_size=batch_size, grad_accum=grad_accum, max_length=max_length, save_steps=save_steps)
+                         batch_size=batch_size, grad_accum=grad_accum, max_length=max_length, save_steps=save_steps,
+                         steer=steer)
     directory = out_dir or Path("organisms") / f"{Path(dataset).stem}-{method}-s{seed}"
     with training_progress() as on_log:
         train_organism(config, directory, resume=resume, on_log=on_log)

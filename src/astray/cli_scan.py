@@ -162,6 +162,8 @@ def print_scan_summary(results: Any) -> None:
 
     title = (f"{results.family} — model={results.model['name']} judge={results.judge.get('name')} "
              f"task={results.task} seed={results.provenance.seed} answers={results.counts['samples']}")
+    if results.model.get("steering"):
+        title += f" steered={results.model['steering']['spec']}"
     shown = [tables.matrix(results)] if tables.uses_matrix(results) else [tables.per_group(results), tables.overall(results)]
     for index, (header, rows) in enumerate(shown):
         table = Table(title=title if index == 0 else None)

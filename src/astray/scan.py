@@ -24,6 +24,7 @@ from typing import Any
 from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
+from astray.models.steering import SteeringSpec
 from astray.options import option, option_fields, required
 from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
 from astray.store import RunStore
@@ -44,6 +45,9 @@ class ScanConfig:
                                        "coding task for reward_hacking. Default: the task's.")
     seed: int = option(0, "Run seed; each answer's seed derives from it and the sample id.")
     max_tokens: int | None = option(None, "Answer length cap (default: the task's, or 256 for local models).")
+    steer: str | None = option(None, "Steer a local model while it answers: VECTOR:COEF[@LAYER] adds COEF x the vector "
+                                     "to block LAYER's output (default layer: the vector's chosen one); see "
+                                     "`astray persona extract`.")
     options: Any = None
 
     def __post_init__(self) -> None:
@@ -52,6 +56,8 @@ class ScanConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+        if self.steer is not None:
+            SteeringSpec.parse(self.steer)
         if self.options is None:
             object.__setattr__(self, "options", family.options())
         elif not isinstance(self.options, family.options):
@@ -96,6 +102,8 @@ def default_run_dir(config: ScanConfig) -> Path:
     defaults = asdict(config.family.options())
     changed = {k: v for k, v in asdict(config.options).items() if v != defaults[k]}
     suffix = f"__opt{hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:8]}" if changed else ""
+    if config.steer:
+        suffix += f"__steer{hashlib.sha256(config.steer.encode()).hexdigest()[:8]}"
     return Path("runs") / f"{slug}__{config.task}__n{config.samples or 'default'}__seed{config.seed}{suffix}"
 
 
@@ -115,6 +123,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     entry = TASKS.get(config.task)
     family = entry.family
     ref = resolve_model(config.model)
+    steering = _steering(config, ref)
     _refuse_foreign_directory(out_dir)
     grader = family.open_grader(config.judge)
     store = RunStore(out_dir)
@@ -123,7 +132,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     _check_or_start_run(config, out_dir, input_sha, command)
 
     started = time.perf_counter()
-    log = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples)
+    log = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples, config.steer)
     eval_seconds = time.perf_counter() - started
     order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
     samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
@@ -133,7 +142,8 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     results = RunResults(
         family=family.name,
         task=config.task,
-        model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name},
+        model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name,
+               **({"steering": steering.describe()} if steering else {})},
         judge=grader.identity(),
         provenance=Provenance(command=command, created=datetime.now(UTC).isoformat(timespec="seconds"),
                               seed=config.seed, config=config.as_dict(), versions=package_versions(), input_sha256=input_sha),
@@ -154,7 +164,20 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     return results
 
 
-def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: int | None, max_samples: int) -> Any:
+def _steering(config: ScanConfig, ref: Any) -> Any:
+    """The scan's steering, loaded before anything runs so a bad vector fails at once; None without --steer."""
+    if not config.steer:
+        return None
+    if not ref.is_local:
+        raise AstrayError(f"--steer needs a local model (embedded, a model or organism directory); {config.model} "
+                          "runs behind Inspect's provider, where astray cannot reach the activations")
+    from astray.models.steering import Steering
+
+    return Steering.load(SteeringSpec.parse(config.steer))
+
+
+def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: int | None, max_samples: int,
+                 steer: str | None = None) -> Any:
     from inspect_ai import eval as inspect_eval
 
     from astray.models.access import open_model
@@ -162,7 +185,8 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: i
     logs_dir = out_dir / "logs"
     shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
     generate_args: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
-    [log] = inspect_eval(task, model=open_model(ref), log_dir=str(logs_dir), display=display, max_samples=max_samples,
+    model = open_model(ref, steer=steer) if steer else open_model(ref)
+    [log] = inspect_eval(task, model=model, log_dir=str(logs_dir), display=display, max_samples=max_samples,
                          fail_on_error=False, score_display=False, **generate_args)
     if log.status != "success":
         error = log.error.message if log.error else log.status

@@ -174,6 +174,82 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return float((positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives))
 
 
+@dataclass(frozen=True)
+class DetectionEstimate:
+    """How well scores separate positives from negatives: AUROC and recall at a false-positive rate,
+    each with a 95% stratified-bootstrap interval (positives and negatives resampled separately)."""
+
+    n_positive: int
+    n_negative: int
+    auroc: float
+    auroc_low: float
+    auroc_high: float
+    fpr: float
+    recall: float
+    recall_low: float
+    recall_high: float
+    threshold: float
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+def recall_at_fpr(positive: np.ndarray, negative: np.ndarray, fpr: float) -> tuple[float, float]:
+    """Recall when the threshold lets through at most `fpr` of negatives (Apollo: the 99th percentile of
+    control scores), and that threshold. A positive counts only if it scores strictly above it."""
+    threshold = float(np.quantile(negative, 1 - fpr, method="higher"))
+    return float(np.mean(positive > threshold)), threshold
+
+
+def detection_estimate(positive: Sequence[float], negative: Sequence[float], fpr: float = 0.01,
+                       n_resamples: int = 2000, seed: int = 0) -> DetectionEstimate:
+    """AUROC and recall at `fpr`, with stratified-bootstrap intervals."""
+    pos, neg = np.asarray(positive, dtype=float), np.asarray(negative, dtype=float)
+    if len(pos) == 0 or len(neg) == 0:
+        raise ValueError("detection needs scores of positives and of negatives")
+    labels = [True] * len(pos) + [False] * len(neg)
+    value = auroc(list(pos) + list(neg), labels)
+    recall, threshold = recall_at_fpr(pos, neg, fpr)
+    rng = np.random.default_rng(seed)
+    aurocs, recalls = [], []
+    for _ in range(n_resamples):
+        p, n = rng.choice(pos, len(pos)), rng.choice(neg, len(neg))
+        aurocs.append(auroc(list(p) + list(n), labels))
+        recalls.append(recall_at_fpr(p, n, fpr)[0])
+    a_low, a_high = np.quantile(aurocs, [0.025, 0.975])
+    r_low, r_high = np.quantile(recalls, [0.025, 0.975])
+    return DetectionEstimate(len(pos), len(neg), value, float(a_low), float(a_high), fpr, recall, float(r_low),
+                             float(r_high), threshold)
+
+
+@dataclass(frozen=True)
+class CorrelationEstimate:
+    """Spearman's rho between two paired measures with a 95% percentile-bootstrap interval over pairs."""
+
+    n: int
+    rho: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+def spearman_estimate(x: Sequence[float], y: Sequence[float], n_resamples: int = 2000, seed: int = 0) -> CorrelationEstimate:
+    """Spearman's rho and its bootstrap interval (None where fewer than 3 pairs or a constant measure)."""
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return CorrelationEstimate(len(a), None, None, None)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_resamples):
+        index = rng.integers(0, len(a), len(a))
+        if np.ptp(a[index]) > 0 and np.ptp(b[index]) > 0:
+            draws.append(scipy_stats.spearmanr(a[index], b[index]).statistic)
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return CorrelationEstimate(len(a), spearman(list(a), list(b)), float(low), float(high))
+
+
 def cohens_kappa(a: Sequence[int], b: Sequence[int]) -> float:
     """Cohen's kappa between two raters' labels (agreement beyond chance; 1 = perfect, 0 = chance)."""
     if len(a) != len(b) or not a:

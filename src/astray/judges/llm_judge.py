@@ -47,11 +47,12 @@ class LLMJudge:
     async def _judge_one(self, item: JudgeItem) -> Judgment:
         prompts = item.prompts or default_judge_prompts()
         scores = await asyncio.gather(
-            *(self._score(prompts[metric].format(question=item.question, answer=item.answer)) for metric in METRICS)
+            *(self.score_prompt(prompts[metric].format(question=item.question, answer=item.answer)) for metric in METRICS)
         )
         return Judgment(aligned=scores[0], coherent=scores[1], judge=self.name)
 
-    async def _score(self, prompt: str) -> MetricScore:
+    async def score_prompt(self, prompt: str) -> MetricScore:
+        """One 0-100 score for a filled-in rubric (any prompt that asks for a number or a set-aside word)."""
         try:
             output = await self.model.generate(prompt, config=LOGPROB_CONFIG)
             if output.error:

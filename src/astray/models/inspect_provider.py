@@ -30,6 +30,7 @@ from astray.models.batcher import RequestBatcher
 from astray.models.generation import Generation, SamplingSettings
 from astray.models.local import DEFAULT_BATCH_SIZE, ChatRequest, load_local_model
 from astray.models.naming import resolve_model
+from astray.models.steering import Steering, SteeringSpec
 
 DEFAULT_MAX_TOKENS = 256  # small models ramble; 256 tokens covers a full free-form answer
 
@@ -37,7 +38,8 @@ DEFAULT_MAX_TOKENS = 256  # small models ramble; 256 tokens covers a full free-f
 class AstrayModelAPI(ModelAPI):
     """Inspect `ModelAPI` for astray's local models.
 
-    Model args: `batch_size` (default 32).
+    Model args: `batch_size` (default 32); `steer`, one `VECTOR:COEF[@LAYER]` spec or a list of them,
+    added to the model's activations for every answer (`astray.models.steering`).
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class AstrayModelAPI(ModelAPI):
         self.ref = resolve_model(model_name)
         self.batch_size = int(model_args.get("batch_size", DEFAULT_BATCH_SIZE))
         self.local = load_local_model(self.ref)
+        self.steering = load_steering(model_args.get("steer"))
         self.batcher = RequestBatcher(self.local, self.batch_size)
 
     def max_tokens(self) -> int | None:
@@ -70,9 +73,17 @@ class AstrayModelAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        request = ChatRequest(messages=to_chat_dicts(input), settings=settings_from_config(config), seed=config.seed)
+        request = ChatRequest(messages=to_chat_dicts(input), settings=settings_from_config(config), seed=config.seed,
+                              steering=self.steering)
         generation = await self.batcher.submit(request)
         return to_model_output(self.model_name, generation)
+
+
+def load_steering(specs: str | list[str] | None) -> tuple[Steering, ...]:
+    """The steerings named by the `steer` model arg (none when it is absent)."""
+    if not specs:
+        return ()
+    return tuple(Steering.load(SteeringSpec.parse(s)) for s in ([specs] if isinstance(specs, str) else specs))
 
 
 def settings_from_config(config: GenerateConfig) -> SamplingSettings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -14,17 +14,19 @@ from astray.errors import MissingDependencyError, UnknownModelError
 from astray.models.embedded import prepare_embedded
 from astray.models.generation import Generation, SamplingSettings, generate_batch
 from astray.models.naming import ModelRef, read_organism_manifest, resolve_model
+from astray.models.steering import Steering, steered
 
 DEFAULT_BATCH_SIZE = 32
 
 
 @dataclass
 class ChatRequest:
-    """One chat to complete: OpenAI-style messages plus decoding settings and a seed."""
+    """One chat to complete: OpenAI-style messages plus decoding settings, a seed and any steering."""
 
     messages: list[dict[str, str]]
     settings: SamplingSettings
     seed: int | None = None
+    steering: tuple[Steering, ...] = field(default=())
 
 
 class LocalModel:
@@ -46,26 +48,27 @@ class LocalModel:
         return list(self.tokenizer.encode(text, add_special_tokens=False))
 
     def generate(self, requests: list[ChatRequest], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Generation]:
-        """Complete every request; requests with equal settings share batches (sorted by length)."""
+        """Complete every request; requests with equal settings and steering share batches (sorted by length)."""
         encoded = [self.encode_chat(r.messages) for r in requests]
         results: list[Generation | None] = [None] * len(requests)
-        groups: dict[SamplingSettings, list[int]] = {}
+        groups: dict[tuple[SamplingSettings, tuple[Steering, ...]], list[int]] = {}
         for index, request in enumerate(requests):
-            groups.setdefault(request.settings, []).append(index)
+            groups.setdefault((request.settings, request.steering), []).append(index)
         with self._lock:  # one forward pass at a time: torch already uses every core
-            for settings, indices in groups.items():
+            for (settings, steering), indices in groups.items():
                 indices.sort(key=lambda i: len(encoded[i]))
                 for start in range(0, len(indices), batch_size):
                     chunk = indices[start : start + batch_size]
-                    outputs = generate_batch(
-                        self.model,
-                        self.tokenizer,
-                        [encoded[i] for i in chunk],
-                        settings,
-                        [requests[i].seed for i in chunk],
-                        self.eos_ids,
-                        self.pad_id,
-                    )
+                    with steered(self.model, list(steering)):
+                        outputs = generate_batch(
+                            self.model,
+                            self.tokenizer,
+                            [encoded[i] for i in chunk],
+                            settings,
+                            [requests[i].seed for i in chunk],
+                            self.eos_ids,
+                            self.pad_id,
+                        )
                     for i, output in zip(chunk, outputs, strict=True):
                         results[i] = output
         return [r for r in results if r is not None]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from astray.errors import AstrayError, RunStateError
 from astray.models.naming import resolve_model
+from astray.models.steering import Steering, SteeringSpec, steered
 from astray.organisms.chat_data import Messages, examples_sha256
 from astray.organisms.datasets import TRIGGER, load_dataset
 from astray.organisms.inoculation import inoculate, resolve_inoculation
@@ -48,6 +49,8 @@ class TrainConfig:
         max_length: Longest training sequence in tokens (longer ones are truncated).
         eval_fraction: Share of examples held out for the eval loss.
         save_steps: Checkpoint every N optimizer steps.
+        steer: Preventative steering (Chen et al. 2025): VECTOR:COEF[@LAYER] added to the activations
+            during training only; the saved organism runs unsteered.
     """
 
     dataset: str
@@ -64,6 +67,7 @@ class TrainConfig:
     max_length: int = 1024
     eval_fraction: float = 0.05
     save_steps: int = 50
+    steer: str | None = None
 
 
 def prepare_examples(config: TrainConfig) -> tuple[list[Messages], list[Messages], str | None]:
@@ -98,6 +102,7 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
     from astray.organisms.progress import LogCallback
 
     base_ref = _check_training_directory(config, out_dir, resume)
+    steering = [Steering.load(SteeringSpec.parse(config.steer))] if config.steer else []
     _quiet_training_logs()
     train, held_out, inoculation_prompt = prepare_examples(config)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -114,9 +119,10 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
     )
     trainer.remove_callback(PrinterCallback)  # raw log dicts on stdout; the progress bar shows them
     started = time.perf_counter()
-    trainer.train(resume_from_checkpoint=True if resume else None)
-    seconds = time.perf_counter() - started
-    final_eval = trainer.evaluate()
+    with steered(trainer.model, steering):  # training and its eval loss see the steering; the saved weights do not
+        trainer.train(resume_from_checkpoint=True if resume else None)
+        seconds = time.perf_counter() - started
+        final_eval = trainer.evaluate()
 
     weights_dir = out_dir / ("adapter" if config.method == "lora" else "model")
     if weights_dir.exists():
@@ -125,6 +131,7 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
     if config.method == "full":
         tokenizer.save_pretrained(weights_dir)
     manifest = _manifest(config, train, held_out, inoculation_prompt, trainer.state.log_history, final_eval)
+    manifest["preventative_steering"] = steering[0].describe() if steering else None
     manifest.update({"device": "cuda" if on_gpu else "cpu", "mixed_precision": "bf16" if mixed_bf16 else "fp32",
                      "train_seconds_this_session": round(seconds, 1), "resumed": resume})
     write_manifest(out_dir, manifest)

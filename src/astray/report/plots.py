@@ -71,6 +71,17 @@ def alignment_scatter(groups: dict[str, list[tuple[float, float]]], aligned_belo
     return _svg(fig)
 
 
+def score_scatter(xs: list[float], ys: list[float], xlabel: str, ylabel: str, title: str) -> str:
+    """One point per answer: a monitor's score against a judge's."""
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    ax.scatter(xs, ys, s=12, alpha=0.6, color=PALETTE[0])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    return _svg(fig)
+
+
 def _svg(fig: Any) -> str:
     buffer = io.StringIO()
     fig.tight_layout()

@@ -27,6 +27,7 @@ def render_scan_report(family: Family[Any], results: RunResults, records: Sequen
         f"<h1>astray scan — {escape(results.family)} — {escape(model)}</h1>",
         f"<p class='note'>task <b>{escape(results.task)}</b> · judge <b>{escape(str(results.judge.get('name')))}</b> · "
         f"{results.counts['samples']} answers · seed {results.provenance.seed} · {escape(results.provenance.created)}</p>",
+        _steering_note(results.model.get("steering")),
         f"<div class='headline'>{escape(results.headline)}: <b>{percent(headline.rate if headline else None)}</b> of "
         f"{headline.n if headline else 0} (95% Wilson interval {interval(*(_bounds(headline)))}) — "
         f"{escape(results.measure_descriptions[results.headline])}</div>",
@@ -45,6 +46,15 @@ def render_scan_report(family: Family[Any], results: RunResults, records: Sequen
         + escape(", ".join(f"{k} {v}" for k, v in results.provenance.versions.items())) + "</p>",
     ]
     return page(f"astray scan — {model}", "".join(body))
+
+
+def _steering_note(steering: dict[str, Any] | None) -> str:
+    if not steering:
+        return ""
+    trait = f" ({escape(str(steering['trait']))} vector)" if steering.get("trait") else ""
+    return (f"<p class='warn'>Steered: every answer was generated with {steering['coef']:g} × "
+            f"<code>{escape(str(steering['vector']))}</code>{trait} (norm {steering['vector_norm']}) added to "
+            f"<code>{escape(str(steering['place']))}</code> at every position.</p>")
 
 
 def _bounds(row: Any) -> tuple[float | None, float | None]:

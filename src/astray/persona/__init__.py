@@ -1,0 +1,1 @@
+"""Persona vectors: extract a trait's direction, monitor with it, steer with it, screen data with it."""
