@@ -6,6 +6,7 @@ transformers (mean pooling, L2 normalisation, as the model card specifies) so no
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -52,6 +53,12 @@ class TextEncoder:
         self.tokenizer = AutoTokenizer.from_pretrained(directory)
         self.dtype = encoder_dtype()
         self.model = AutoModel.from_pretrained(directory).to(self.dtype).eval()
+
+    @staticmethod
+    @functools.cache
+    def shared() -> TextEncoder:
+        """One encoder per process for callers that do not need their own."""
+        return TextEncoder()
 
     @torch.inference_mode()
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:

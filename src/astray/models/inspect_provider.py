@@ -30,7 +30,7 @@ from astray.models.batcher import RequestBatcher
 from astray.models.generation import Generation, SamplingSettings
 from astray.models.local import DEFAULT_BATCH_SIZE, ChatRequest, load_local_model
 from astray.models.naming import resolve_model
-from astray.models.steering import Steering, SteeringSpec
+from astray.models.steering import Steering, SteeringSpec, check_steering
 
 DEFAULT_MAX_TOKENS = 256  # small models ramble; 256 tokens covers a full free-form answer
 
@@ -55,6 +55,7 @@ class AstrayModelAPI(ModelAPI):
         self.batch_size = int(model_args.get("batch_size", DEFAULT_BATCH_SIZE))
         self.local = load_local_model(self.ref)
         self.steering = load_steering(model_args.get("steer"))
+        check_steering(self.local.model, self.steering)
         self.batcher = RequestBatcher(self.local, self.batch_size)
 
     def max_tokens(self) -> int | None:

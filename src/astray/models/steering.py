@@ -82,19 +82,25 @@ def steered(model: torch.nn.Module, steerings: list[Steering] | None) -> Iterato
     if not steerings:
         yield
         return
+    check_steering(model, steerings)
     blocks = decoder_blocks(model)
     with ExitStack() as stack:
         for steering in steerings:
-            check_places(model, [steering.place])
-            if steering.place.point != "resid_post":
-                raise AstrayError(f"steering acts on block outputs (resid_post), not {steering.place.name}")
-            if steering.vector.shape[-1] != _width(model):
-                raise AstrayError(f"the steering vector has {steering.vector.shape[-1]} dimensions; "
-                                  f"this model's residual stream has {_width(model)}")
             # prepended: any reading hook on the same block sees the steered stream
             handle = blocks[steering.place.layer].register_forward_hook(_adder(steering), prepend=True)
             stack.callback(handle.remove)
         yield
+
+
+def check_steering(model: torch.nn.Module, steerings: list[Steering] | tuple[Steering, ...]) -> None:
+    """Refuse, in one line, a steering this model cannot take (no such block, wrong width)."""
+    for steering in steerings:
+        check_places(model, [steering.place])
+        if steering.place.point != "resid_post":
+            raise AstrayError(f"steering acts on block outputs (resid_post), not {steering.place.name}")
+        if steering.vector.shape[-1] != _width(model):
+            raise AstrayError(f"the steering vector has {steering.vector.shape[-1]} dimensions; "
+                              f"this model's residual stream has {_width(model)}")
 
 
 def _adder(steering: Steering) -> Callable[..., Any]:

@@ -94,7 +94,7 @@ def extract_persona(config: ExtractConfig, out_dir: Path, progress: Progress | N
 
     extract_pairs = answer_pairs(local, trait, "extract", trait.questions, config, store, tell)
     eval_pairs = answer_pairs(local, trait, "eval", trait.eval_questions, config, store, tell)
-    kept, counts = _filtered(extract_pairs, judge, store, config.threshold, tell)
+    kept, counts = _filtered(extract_pairs, judge, store, config.threshold, tell, "extract")
     if not kept:
         raise AstrayError(f"no answer pair showed the trait as instructed ({counts}); try more --samples, another "
                           "judge, or a larger model")
@@ -103,7 +103,7 @@ def extract_persona(config: ExtractConfig, out_dir: Path, progress: Progress | N
     neg = _read(local, trait, kept, False, places, config.batch_size, tell)
     directions = mean_difference(pos, neg)
 
-    eval_kept, eval_counts = _filtered(eval_pairs, judge, store, config.threshold, tell) if eval_pairs else ([], {})
+    eval_kept, eval_counts = _filtered(eval_pairs, judge, store, config.threshold, tell, "eval") if eval_pairs else ([], {})
     chooser = eval_kept or kept
     effects = steering_effects(local, [(p.question, p.pos, p.neg) for p in chooser], directions,
                                [Place(layer) for layer in candidates], config.batch_size,
@@ -161,7 +161,7 @@ def _messages(trait: Trait, instruction: int, question: str, positive: bool) -> 
 
 
 def _filtered(pairs: list[AnswerPair], judge: TraitJudge, store: RunStore, threshold: float,
-              tell: Progress) -> tuple[list[AnswerPair], dict[str, int]]:
+              tell: Progress, split: str) -> tuple[list[AnswerPair], dict[str, int]]:
     """The pairs that showed the trait as instructed, and counts of where every pair went."""
     name = str(judge.identity()["name"])
     ids = [f"{p.key}|{side}" for p in pairs for side in ("pos", "neg")]
@@ -171,7 +171,7 @@ def _filtered(pairs: list[AnswerPair], judge: TraitJudge, store: RunStore, thres
         scores = judge.score([(store.answers[i]["question"], store.answers[i]["answer"]) for i in chunk])
         for sample_id, score in zip(chunk, scores, strict=True):
             store.add_judgment({"sample_id": sample_id, "judgment": {"judge": name, **score.to_dict()}})
-        tell("judging", len(ids) - len(todo) + start + len(chunk), len(ids))
+        tell(f"judging ({split})", len(ids) - len(todo) + start + len(chunk), len(ids))
     kept, unscored = [], 0
     for pair in pairs:
         pos, neg = (_score(store.judgment(f"{pair.key}|{side}", name)) for side in ("pos", "neg"))
@@ -213,6 +213,9 @@ def summary_lines(extraction: Extraction) -> list[str]:
     m = extraction.manifest
     effects = m["steering_effect"]
     best = sorted(effects.items(), key=lambda kv: -kv[1])[:3]
+    few = m["pairs"]["kept"] < 10
+    warning = [f"warning: only {m['pairs']['kept']} pairs kept, so the vector is noisy; raise --samples, judge with a "
+               "stronger model (--judge), or use a larger model"] if few else []
     return [
         f"trait {m['trait']} on {m['model']['name']}: kept {m['pairs']['kept']} of {m['pairs']['total']} answer pairs "
         f"({m['pairs']['failed_filter']} failed the filter, {m['pairs']['unscored']} unscored); judge: "
@@ -221,6 +224,7 @@ def summary_lines(extraction: Extraction) -> list[str]:
         + ", ".join(f"{k} {v:+.3f}" for k, v in best),
         f"vector: {extraction.path}  manifest: {extraction.path.with_suffix('.json')}",
         f"steer a scan with it: astray scan {m['model']['name']} --steer {extraction.path}:2.0",
+        *warning,
     ]
 
 
