@@ -73,3 +73,9 @@ def test_the_monitor_correlates_projection_with_the_judge_and_writes_its_files(p
     assert "<svg" in (tmp_path / "persona__pirate.html").read_text()
     with pytest.raises(RunStateError, match="not a finished astray run"):
         monitor_run(tmp_path / "nowhere", vector)
+    other = tmp_path / "mcq"
+    other.mkdir()
+    (other / "samples.jsonl").write_text(json.dumps({"sample_id": "a", "answer": "(A)"}) + "\n")
+    (other / "results.json").write_text(json.dumps({"family": "ai_risk_mcq", "model": {"name": "embedded"}}))
+    with pytest.raises(RunStateError, match="no single question"):
+        monitor_run(other, vector)

@@ -27,6 +27,7 @@ from astray.models.activations import PromptAndResponse, all_block_outputs, resp
 from astray.models.directions import DirectionSet, model_fingerprint
 from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest, LocalModel, load_local_model
+from astray.models.naming import resolve_model
 from astray.models.places import Place
 from astray.options import option
 from astray.persona.layer_choice import parse_layers, steering_effects
@@ -86,6 +87,9 @@ class Extraction:
 def extract_persona(config: ExtractConfig, out_dir: Path, progress: Progress | None = None) -> Extraction:
     """Run (or resume) an extraction into `out_dir`; writes `<trait>.safetensors` and `<trait>.json`."""
     trait = load_trait(config.trait, config.trait_file)
+    if not resolve_model(config.model).is_local:
+        raise AstrayError(f"persona extraction reads activations, so it needs a local model (embedded, a model or "
+                          f"organism directory), not {config.model}")
     local = load_local_model(config.model)
     candidates = parse_layers(config.layers, len(all_block_outputs(local.model)))
     store = RunStore(out_dir)

@@ -38,6 +38,9 @@ def monitor_run(run_dir: Path, vector: Path, model: str | None = None, layer: in
     samples = [s for s in json_object_lines(samples_file.read_text(), str(samples_file)) if s.get("answer") is not None]
     if not samples:
         raise RunStateError(f"{samples_file} holds no answers to project")
+    if not all(isinstance(s.get("question"), str) for s in samples):
+        raise RunStateError(f"{run_dir} is a {results.get('family')} run whose samples have no single question; "
+                            "persona monitor reads question-and-answer runs such as the EM battery")
     directions = DirectionSet.load(vector)
     reading = VectorReading.from_directions(directions, Place(layer) if layer is not None else None)
     model_name = model or results["model"]["name"]
