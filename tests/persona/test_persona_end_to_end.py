@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import torch
 
-from astray.errors import AstrayError
+from astray.errors import AstrayError, RunStateError
 from astray.models.directions import DirectionSet
 from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest
@@ -61,6 +62,8 @@ def test_rerunning_an_extraction_reuses_every_answer(extraction):
     answers = (result.path.parent / "answers.jsonl").read_text().splitlines()
     assert len(answers) == 2 * (6 + 4)  # written once: nothing regenerated
     assert torch.equal(again.directions.at(again.directions.chosen_place), result.directions.at(result.directions.chosen_place))
+    with pytest.raises(RunStateError, match="max_tokens: 24 -> 25"):
+        extract_persona(replace(config, max_tokens=25), result.path.parent)
 
 
 def test_steering_changes_greedy_answers_and_nothing_after(extraction, embedded_model):

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from astray.errors import AstrayError
+from astray.errors import AstrayError, RunStateError
 from astray.evals.seeding import sample_seed
 from astray.models.activations import PromptAndResponse, all_block_outputs, response_means
 from astray.models.directions import DirectionSet, model_fingerprint
@@ -37,6 +37,7 @@ from astray.store import RunStore
 from astray.versions import package_versions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+EXTRACTION_FILE = "extraction.json"  # the settings that determine the answers, checked on resume
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def extract_persona(config: ExtractConfig, out_dir: Path, progress: Progress | N
     if not resolve_model(config.model).is_local:
         raise AstrayError(f"persona extraction reads activations, so it needs a local model (embedded, a model or "
                           f"organism directory), not {config.model}")
+    _check_or_start(out_dir, {"model": config.model, "trait_sha256": trait.sha256(), "max_tokens": config.max_tokens,
+                              "temperature": config.temperature, "seed": config.seed})
     local = load_local_model(config.model)
     candidates = parse_layers(config.layers, len(all_block_outputs(local.model)))
     store = RunStore(out_dir)
@@ -129,6 +132,22 @@ def extract_persona(config: ExtractConfig, out_dir: Path, progress: Progress | N
     }
     result = DirectionSet(directions, manifest)
     return Extraction(result.save(out_dir / f"{_slug(trait.name)}.safetensors"), result)
+
+
+def _check_or_start(out_dir: Path, settings: dict[str, Any]) -> None:
+    """Resume only an extraction whose answers these settings would give; refuse anything else in `out_dir`."""
+    path = out_dir / EXTRACTION_FILE
+    if path.is_file():
+        previous = json.loads(path.read_text())
+        changed = [f"{k}: {previous.get(k)!r} -> {v!r}" for k, v in settings.items() if previous.get(k) != v]
+        if changed:
+            raise RunStateError(f"{out_dir} holds an extraction with other settings ({'; '.join(changed)}); "
+                                "choose another --out")
+        return
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise RunStateError(f"{out_dir} exists and is not a persona extraction; choose another --out")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings, indent=2) + "\n")
 
 
 def mean_difference(pos: dict[Place, torch.Tensor], neg: dict[Place, torch.Tensor]) -> dict[Place, torch.Tensor]:
