@@ -57,13 +57,13 @@ def main() -> None:
     print(f"machine: {describe_machine()}; torch threads {torch.get_num_threads()}")
     print(f"command: python benchmarks/persona.py --prompts {args.prompts} --tokens {args.tokens} "
           f"--repeats {args.repeats}{' --extract' if args.extract else ''}")
-    print("| generation (embedded, batch of {0}, {1} tokens, T=1) | tokens/s (median of {2}) |\n|---|---|".format(
-        args.prompts, args.tokens, args.repeats))
+    print(f"| generation (embedded, batch of {args.prompts}, {args.tokens} tokens, T=1) | tokens/s (median of {args.repeats}) |\n|---|---|")
     print(f"| unsteered | {statistics.median(plain):.0f} |")
     print(f"| steered (one vector at blocks.15.hook_resid_post) | {statistics.median(steered):.0f} |")
     print(f"steered costs {statistics.median(plain) / statistics.median(steered):.3f}x unsteered (target <= 1.2x)")
     if args.extract:
-        from astray.persona.extract import ExtractConfig, extract_persona
+        from astray.persona.config import ExtractConfig
+        from astray.persona.extract import extract_persona
 
         stages: dict[str, float] = {}
         start = time.perf_counter()

@@ -50,7 +50,8 @@ def _extract(
 
     Example: astray persona extract --trait evil --model embedded --out runs/persona/evil
     """
-    from astray.persona.extract import ExtractConfig, extract_persona, summary_lines
+    from astray.persona.config import ExtractConfig
+    from astray.persona.extract import extract_persona, summary_lines
 
     config = ExtractConfig(**values)
     with stage_bars() as tell:
@@ -60,7 +61,7 @@ def _extract(
 
 
 def _extract_command() -> Any:
-    from astray.persona.extract import ExtractConfig
+    from astray.persona.config import ExtractConfig
 
     return with_parameters(_extract, parameters([(ExtractConfig, None)]))
 

@@ -24,7 +24,6 @@ from typing import Any
 from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
-from astray.models.steering import SteeringSpec
 from astray.options import option, option_fields, required
 from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
 from astray.store import RunStore
@@ -57,6 +56,8 @@ class ScanConfig:
             if value is not None and value < 1:
                 raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
         if self.steer is not None:
+            from astray.models.steering import SteeringSpec  # torch: only when steering
+
             SteeringSpec.parse(self.steer)
         if self.options is None:
             object.__setattr__(self, "options", family.options())
@@ -171,7 +172,7 @@ def _steering(config: ScanConfig, ref: Any) -> Any:
     if not ref.is_local:
         raise AstrayError(f"--steer needs a local model (embedded, a model or organism directory); {config.model} "
                           "runs behind Inspect's provider, where astray cannot reach the activations")
-    from astray.models.steering import Steering
+    from astray.models.steering import Steering, SteeringSpec
 
     return Steering.load(SteeringSpec.parse(config.steer))
 

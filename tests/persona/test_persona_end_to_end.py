@@ -17,7 +17,8 @@ from astray.models.directions import DirectionSet
 from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest
 from astray.models.steering import Steering, SteeringSpec
-from astray.persona.extract import ExtractConfig, extract_persona
+from astray.persona.config import ExtractConfig
+from astray.persona.extract import extract_persona
 
 pytestmark = pytest.mark.slow
 ASTRAY = str(Path(sys.executable).parent / "astray")

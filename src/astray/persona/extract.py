@@ -29,7 +29,7 @@ from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest, LocalModel, load_local_model
 from astray.models.naming import resolve_model
 from astray.models.places import Place
-from astray.options import option
+from astray.persona.config import ExtractConfig
 from astray.persona.layer_choice import parse_layers, steering_effects
 from astray.persona.trait_judge import TraitJudge, TraitScore, shows_as_instructed
 from astray.persona.traits import Trait, load_trait
@@ -38,30 +38,6 @@ from astray.versions import package_versions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EXTRACTION_FILE = "extraction.json"  # the settings that determine the answers, checked on resume
-
-
-@dataclass(frozen=True)
-class ExtractConfig:
-    """One extraction; saved in the vector's manifest. Each field is also a flag of `astray persona extract`."""
-
-    model: str = option("embedded", "Local model: embedded, a model directory or an organism directory.")
-    trait: str | None = option(None, "Bundled trait: evil, sycophantic or hallucinating (or give --trait-file).")
-    trait_file: Path | None = option(None, "Your own trait YAML: name, instructions (pos/neg pairs), questions, "
-                                           "eval_questions, judge_prompt (see the bundled ones).")
-    judge: str | None = option(None, "LLM judge for the trait filter (any model name). Default: the offline EM judge "
-                                     "for evil; no filter for traits without an offline proxy.")
-    samples: int = option(1, "Answers per question, instruction pair and polarity (the paper: 10).")
-    max_tokens: int = option(96, "Answer length cap in tokens.")
-    temperature: float = option(1.0, "Sampling temperature (the paper: 1.0).")
-    seed: int = option(0, "Run seed; each answer's seed derives from it and the answer's id.")
-    threshold: float = option(50.0, "Filter threshold: trait >= it under the trait prompt, < it under the opposite, "
-                                    "coherence >= it (the paper: 50).")
-    layers: str | None = option(None, "Candidate blocks for the layer choice, e.g. 8-20 or 4,8,12 (default: all).")
-    batch_size: int = option(16, "Generation and reading batch size.")
-
-    def __post_init__(self) -> None:
-        if self.samples < 1 or self.max_tokens < 1:
-            raise AstrayError("--samples and --max-tokens must be at least 1")
 
 
 @dataclass(frozen=True)
