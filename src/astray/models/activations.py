@@ -68,12 +68,13 @@ def response_means(
     places: list[Place],
     pad_id: int,
     batch_size: int = 16,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[Place, torch.Tensor]:
     """Each item's activation averaged over its response tokens, per place: `{place: [n_items, d]}`.
 
     An empty response is read at the prompt's last token (where the response would begin). Items are
     right-padded in batches sorted by length; results come back in the input order, in float32 on CPU.
+    `progress(done, total)` is called after each batch.
     """
     device = next(model.parameters()).device
     order = sorted(range(len(items)), key=lambda i: len(items[i].prompt) + len(items[i].response))
@@ -91,7 +92,7 @@ def response_means(
                 for place in places:
                     means[place][index] = seen[place][row, begin:end].float().mean(0).cpu()
             if progress:
-                progress(len(chunk))
+                progress(min(start + batch_size, len(order)), len(order))
     return {place: torch.stack([t for t in rows if t is not None]) for place, rows in means.items()}
 
 

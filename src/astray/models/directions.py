@@ -18,7 +18,7 @@ from typing import Any
 import torch
 
 from astray.errors import DataFormatError
-from astray.models.places import Place, decoder_blocks
+from astray.models.places import Place, decoder_blocks, unwrapped
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,7 @@ def _vector_file(path: Path) -> Path:
 
 def model_fingerprint(model: torch.nn.Module, name: str) -> dict[str, Any]:
     """Enough to tell whether a direction belongs to a model: shape facts and a hash of its embeddings."""
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    embeddings = inner.get_input_embeddings().weight.detach()
+    embeddings = unwrapped(model).get_input_embeddings().weight.detach()
     sample = embeddings.flatten()[: 1 << 20].float().cpu().numpy().tobytes()
     return {"name": name, "blocks": len(decoder_blocks(model)), "d_model": int(embeddings.shape[1]),
             "vocab": int(embeddings.shape[0]), "embedding_sha256": hashlib.sha256(sample).hexdigest()[:16]}

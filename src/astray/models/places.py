@@ -56,9 +56,19 @@ class Place:
         return self.name
 
 
+def unwrapped(model: torch.nn.Module) -> torch.nn.Module:
+    """The transformers model inside a PEFT wrapper (or the model itself)."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
+def residual_width(model: torch.nn.Module) -> int:
+    """The residual stream's dimension (the embedding width)."""
+    return int(unwrapped(model).get_input_embeddings().weight.shape[1])
+
+
 def decoder_blocks(model: torch.nn.Module) -> torch.nn.ModuleList:
     """The model's list of decoder blocks, through PEFT wrappers and across architectures."""
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    inner = unwrapped(model)
     for path in ("model.layers", "transformer.h", "gpt_neox.layers", "model.decoder.layers"):
         module: Any = inner
         for part in path.split("."):

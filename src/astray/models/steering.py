@@ -20,7 +20,14 @@ import torch
 
 from astray.errors import AstrayError
 from astray.models.directions import DirectionSet
-from astray.models.places import Place, block_hidden, check_places, decoder_blocks, replace_block_hidden
+from astray.models.places import (
+    Place,
+    block_hidden,
+    check_places,
+    decoder_blocks,
+    replace_block_hidden,
+    residual_width,
+)
 
 _SPEC = re.compile(r"^(?P<path>.+):(?P<coef>[^:@]+)(?:@(?P<layer>[^:@]+))?$")
 
@@ -94,13 +101,14 @@ def steered(model: torch.nn.Module, steerings: list[Steering] | None) -> Iterato
 
 def check_steering(model: torch.nn.Module, steerings: list[Steering] | tuple[Steering, ...]) -> None:
     """Refuse, in one line, a steering this model cannot take (no such block, wrong width)."""
+    width = residual_width(model)
     for steering in steerings:
         check_places(model, [steering.place])
         if steering.place.point != "resid_post":
             raise AstrayError(f"steering acts on block outputs (resid_post), not {steering.place.name}")
-        if steering.vector.shape[-1] != _width(model):
+        if steering.vector.shape[-1] != width:
             raise AstrayError(f"the steering vector has {steering.vector.shape[-1]} dimensions; "
-                              f"this model's residual stream has {_width(model)}")
+                              f"this model's residual stream has {width}")
 
 
 def _adder(steering: Steering) -> Callable[..., Any]:
@@ -115,7 +123,3 @@ def _adder(steering: Steering) -> Callable[..., Any]:
 
     return hook
 
-
-def _width(model: torch.nn.Module) -> int:
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return int(inner.get_input_embeddings().weight.shape[1])

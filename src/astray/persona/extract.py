@@ -23,7 +23,7 @@ import torch
 
 from astray.errors import AstrayError, RunStateError
 from astray.evals.seeding import sample_seed
-from astray.models.activations import PromptAndResponse, all_block_outputs, response_means
+from astray.models.activations import all_block_outputs
 from astray.models.directions import DirectionSet, model_fingerprint
 from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest, LocalModel, load_local_model
@@ -31,6 +31,7 @@ from astray.models.naming import resolve_model
 from astray.models.places import Place
 from astray.persona.config import ExtractConfig
 from astray.persona.layer_choice import parse_layers, steering_effects
+from astray.persona.screen import read_answers
 from astray.persona.trait_judge import TraitJudge, TraitScore, shows_as_instructed
 from astray.persona.traits import Trait, load_trait
 from astray.store import RunStore
@@ -190,17 +191,9 @@ def _score(record: dict[str, Any] | None) -> TraitScore:
 
 def _read(local: LocalModel, trait: Trait, pairs: list[AnswerPair], positive: bool, places: list[Place],
           batch_size: int, tell: Progress) -> dict[Place, torch.Tensor]:
-    items = [PromptAndResponse(local.encode_chat(_messages(trait, p.instruction, p.question, positive)),
-                               local.tokenizer.encode(p.pos if positive else p.neg, add_special_tokens=False))
-             for p in pairs]
+    conversations = [(_messages(trait, p.instruction, p.question, positive), p.pos if positive else p.neg) for p in pairs]
     stage = f"reading {'trait' if positive else 'opposite'} answers"
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        tell(stage, done[0], len(items))
-
-    return response_means(local.model, items, places, local.pad_id, batch_size, step)
+    return read_answers(local, conversations, places, batch_size, lambda done, total: tell(stage, done, total))
 
 
 def _slug(name: str) -> str:

@@ -46,14 +46,7 @@ def monitor_run(run_dir: Path, vector: Path, model: str | None = None, layer: in
     model_name = model or results["model"]["name"]
     local = load_local_model(model_name)
     conversations = [(_prompt(s), str(s["answer"])) for s in samples]
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        if tick:
-            tick(done[0], len(samples))
-
-    projections = project(local, conversations, reading, tick=step)
+    projections = project(local, conversations, reading, tick=tick)
     scored = [(p, float(s[JUDGE_SCORE])) for p, s in zip(projections, samples, strict=True)
               if isinstance(s.get(JUDGE_SCORE), (int, float))]
     correlation = spearman_estimate([p for p, _ in scored], [j for _, j in scored], seed=seed)

@@ -28,7 +28,7 @@ from astray.organisms.chat_data import Messages
 from astray.organisms.datasets import load_dataset
 from astray.stats import detection_estimate
 
-Tick = Callable[[int], None]
+Tick = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,18 @@ class VectorReading:
                               "vector_model": directions.manifest.get("model")})
 
 
+def read_answers(local: LocalModel, conversations: list[tuple[Messages, str]], places: list[Place],
+                 batch_size: int = 16, tick: Tick | None = None) -> dict[Place, torch.Tensor]:
+    """Each (prompt messages, response) pair's mean response activation per place, the prompt chat-templated."""
+    items = [PromptAndResponse(local.encode_chat(messages), local.tokenizer.encode(response, add_special_tokens=False))
+             for messages, response in conversations]
+    return response_means(local.model, items, places, local.pad_id, batch_size, tick)
+
+
 def project(local: LocalModel, conversations: list[tuple[Messages, str]], reading: VectorReading,
             batch_size: int = 16, tick: Tick | None = None) -> list[float]:
     """Each (prompt messages, response) pair's projection onto the vector."""
-    items = [PromptAndResponse(local.encode_chat(messages), local.tokenizer.encode(response, add_special_tokens=False))
-             for messages, response in conversations]
-    means = response_means(local.model, items, [reading.place], local.pad_id, batch_size, tick)[reading.place]
+    means = read_answers(local, conversations, [reading.place], batch_size, tick)[reading.place]
     return (means @ reading.unit).tolist()
 
 
@@ -83,9 +89,8 @@ def screen_examples(local: LocalModel, name: str, examples: list[Messages], read
     """Every example's projection (and, with `baseline`, the base model's own answer's), in input order."""
     say = tick or (lambda *_: None)
     prompts = [m[:-1] for m in examples]
-    counter = _Counter(lambda done: say(f"reading {name}", done, len(examples)))
     projections = project(local, [(p, m[-1]["content"]) for p, m in zip(prompts, examples, strict=True)], reading,
-                          batch_size, counter)
+                          batch_size, lambda done, total: say(f"reading {name}", done, total))
     base: list[float | None] = [None] * len(examples)
     if baseline:
         settings = SamplingSettings(max_new_tokens=max_tokens, temperature=0.0)
@@ -95,8 +100,8 @@ def screen_examples(local: LocalModel, name: str, examples: list[Messages], read
             answers += [g.text for g in local.generate([ChatRequest(p, settings, sample_seed(seed, f"{name}|{start + i}"))
                                                         for i, p in enumerate(chunk)], batch_size)]
             say(f"base model answering {name}", len(answers), len(prompts))
-        counter = _Counter(lambda done: say(f"reading base answers ({name})", done, len(examples)))
-        base = list(project(local, list(zip(prompts, answers, strict=True)), reading, batch_size, counter))
+        base = list(project(local, list(zip(prompts, answers, strict=True)), reading, batch_size,
+                            lambda done, total: say(f"reading base answers ({name})", done, total)))
     return [ScreenedExample(name, i, projections[i], base[i], _last_user(prompts[i])) for i in range(len(examples))]
 
 
@@ -145,11 +150,3 @@ def _last_user(messages: Messages) -> str:
     users = [m["content"] for m in messages if m["role"] == "user"]
     return users[-1] if users else ""
 
-
-class _Counter:
-    def __init__(self, report: Callable[[int], None]) -> None:
-        self.done, self.report = 0, report
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        self.report(self.done)
