@@ -32,7 +32,8 @@ def test_scan_writes_the_results_contract_a_report_and_an_inspect_log(tmp_path):
     results = small_scan(tmp_path / "run")
     data = json.loads((tmp_path / "run" / "results.json").read_text())
     assert data["family"] == "em" and data["task"] == "em_first_plot_main"
-    assert data["model"] == {"name": "embedded", "kind": "embedded", "inspect_name": "astray/embedded"}
+    assert data["model"] == {"name": "embedded", "kind": "embedded", "inspect_name": "astray/embedded",
+                             "device": {"device": "cpu", "dtype": "float32"}}
     assert data["judge"]["name"] == "offline" and "validation" in data["judge"]
     assert {"command", "seed", "versions", "input_sha256"} <= set(data["provenance"])
     overall = next(r for r in data["measures"] if r["measure"] == "misaligned" and r["group"] is None)

@@ -18,8 +18,8 @@ def option(default: Any, help: str, *, rescore: bool = False, argument: bool = F
     Args:
         default: The default value.
         help: One line for `--help`.
-        rescore: True when changing it only re-scores recorded answers (a judge, a threshold), so an
-            existing run directory may be reused with a new value.
+        rescore: True when changing it keeps recorded answers (a judge, a threshold, where the model
+            runs), so an existing run directory may be reused with a new value.
         argument: True for a positional command-line argument.
     """
     return field(default=default, metadata={"help": help, "rescore": rescore, "argument": argument})

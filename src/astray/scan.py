@@ -47,6 +47,8 @@ class ScanConfig:
     steer: str | None = option(None, "Steer a local model while it answers: VECTOR:COEF[@LAYER] adds COEF x the vector "
                                      "to block LAYER's output (default layer: the vector's chosen one); see "
                                      "`astray persona extract`.")
+    device: str = option("auto", "Where a local model runs: auto (CUDA when present, bf16), cpu, cuda or cuda:N. "
+                                 "Recorded in results.json; a resumed run keeps the answers it has.", rescore=True)
     options: Any = None
 
     def __post_init__(self) -> None:
@@ -55,6 +57,8 @@ class ScanConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+        if self.device.strip().lower() not in ("auto", "cpu", "cuda") and not self.device.lower().startswith("cuda:"):
+            raise AstrayError(f"--device {self.device!r} is not one of auto, cpu, cuda or cuda:N")
         if self.steer is not None:
             from astray.models.steering import SteeringSpec  # torch: only when steering
 
@@ -124,6 +128,12 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     entry = TASKS.get(config.task)
     family = entry.family
     ref = resolve_model(config.model)
+    if not ref.is_local and config.device.strip().lower() != "auto":
+        raise AstrayError(f"--device applies to local models; {config.model} runs wherever its provider runs it")
+    if ref.is_local:
+        from astray.models.devices import choose_device
+
+        choose_device(config.device)  # a missing GPU fails before anything loads
     steering = _steering(config, ref)
     _refuse_foreign_directory(out_dir)
     grader = family.open_grader(config.judge)
@@ -133,7 +143,8 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     _check_or_start_run(config, out_dir, input_sha, command)
 
     started = time.perf_counter()
-    log = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples, config.steer)
+    log, where = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples, config.steer,
+                              config.device)
     eval_seconds = time.perf_counter() - started
     order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
     samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
@@ -144,7 +155,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
         family=family.name,
         task=config.task,
         model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name,
-               **({"steering": steering.describe()} if steering else {})},
+               **({"steering": steering.describe()} if steering else {}), **where},
         judge=grader.identity(),
         provenance=Provenance(command=command, created=datetime.now(UTC).isoformat(timespec="seconds"),
                               seed=config.seed, config=config.as_dict(), versions=package_versions(), input_sha256=input_sha),
@@ -178,7 +189,8 @@ def _steering(config: ScanConfig, ref: Any) -> Any:
 
 
 def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: int | None, max_samples: int,
-                 steer: str | None = None) -> Any:
+                 steer: str | None = None, device: str = "auto") -> tuple[Any, dict[str, Any]]:
+    """The finished Inspect log, and where a local model ran (`{"device": {...}}`; empty for remote models)."""
     from inspect_ai import eval as inspect_eval
 
     from astray.models.access import open_model
@@ -186,13 +198,23 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: i
     logs_dir = out_dir / "logs"
     shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
     generate_args: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
-    model = open_model(ref, steer=steer) if steer else open_model(ref)
+    model_args: dict[str, Any] = {}
+    where: dict[str, Any] = {}
+    if ref.is_local:
+        from astray.models.devices import choose_device, describe_device
+
+        chosen = choose_device(device)
+        model_args["device"] = str(chosen)
+        where = {"device": describe_device(chosen)}
+    if steer:
+        model_args["steer"] = steer
+    model = open_model(ref, **model_args)
     [log] = inspect_eval(task, model=model, log_dir=str(logs_dir), display=display, max_samples=max_samples,
                          fail_on_error=False, score_display=False, **generate_args)
     if log.status != "success":
         error = log.error.message if log.error else log.status
         raise RunStateError(f"the eval did not finish ({error}); rerun the same command to resume")
-    return log
+    return log, where
 
 
 def _refuse_unscored(samples: list[Any]) -> None:

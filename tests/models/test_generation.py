@@ -63,17 +63,76 @@ def test_logprobs_are_a_sane_distribution(embedded_model):
         assert all(a[1] >= b[1] for a, b in zip(position.top, position.top[1:], strict=False))
 
 
-def test_sampler_matches_the_softmax_distribution_and_respects_top_k():
+def test_sampler_matches_the_softmax_distribution_and_respects_top_k_and_top_p():
     import torch
 
-    from astray.models.generation import _choose_tokens
+    from astray.models.sampling import RowSampling, choose_tokens, row_uniforms, split_seeds
 
     torch.manual_seed(0)
     logits = torch.randn(3, 40) * 2
-    generators = [torch.Generator().manual_seed(i) for i in range(3)]
+    seeds = split_seeds([1, 2, 3])
+    plain = RowSampling.of([1.0, 1.0, 1.0], [0, 0, 0], [1.0, 1.0, 1.0], torch.device("cpu"))
     counts = torch.zeros(3, 40)
-    for _ in range(20000):
-        counts[torch.arange(3), _choose_tokens(logits, SamplingSettings(temperature=1.0), generators)] += 1
+    for step in range(20000):
+        uniforms = row_uniforms(seeds, torch.full((3,), step))
+        counts[torch.arange(3), choose_tokens(logits, plain, uniforms)] += 1
     assert (counts / 20000 - torch.softmax(logits, -1)).abs().max() < 0.015
-    picked = {int(_choose_tokens(logits[:1], SamplingSettings(temperature=1.0, top_k=4), generators[:1])) for _ in range(2000)}
-    assert picked == set(torch.topk(logits[0], 4).indices.tolist())
+    # per-row settings in one batch: row 0 top-k 4, row 1 greedy, row 2 nucleus 0.5
+    mixed = RowSampling.of([1.0, 0.0, 1.0], [4, 0, 0], [1.0, 1.0, 0.5], torch.device("cpu"))
+    picked: list[set[int]] = [set(), set(), set()]
+    for step in range(2000):
+        chosen = choose_tokens(logits, mixed, row_uniforms(seeds, torch.full((3,), step)))
+        for row in range(3):
+            picked[row].add(int(chosen[row]))
+    assert picked[0] == set(torch.topk(logits[0], 4).indices.tolist())
+    assert picked[1] == {int(logits[1].argmax())}
+    ordered = torch.softmax(logits[2], -1).sort(descending=True)
+    nucleus = int((ordered.values.cumsum(0) - ordered.values < 0.5).sum())
+    assert picked[2] == set(ordered.indices[:nucleus].tolist())
+
+
+def test_row_uniforms_are_uniform_and_depend_only_on_seed_and_step():
+    import torch
+
+    from astray.models.sampling import row_uniforms, split_seeds
+
+    steps = torch.arange(50000)
+    values = row_uniforms(split_seeds([7] * 50000), steps)
+    assert 0.0 < float(values.min()) and float(values.max()) < 1.0
+    histogram = torch.histc(values, bins=10, min=0.0, max=1.0)
+    assert (histogram / 50000 - 0.1).abs().max() < 0.01
+    # neighbouring seeds give unrelated streams; a row's number ignores its batch mates
+    other = row_uniforms(split_seeds([8] * 50000), steps)
+    assert abs(float(torch.corrcoef(torch.stack([values, other]))[0, 1])) < 0.02
+    alone = row_uniforms(split_seeds([2**62 + 5]), torch.tensor([3]))
+    together = row_uniforms(split_seeds([1, 2**62 + 5, 9]), torch.tensor([0, 3, 8]))
+    assert float(alone[0]) == float(together[1])
+
+
+def test_a_row_joining_a_running_batch_answers_as_it_would_alone(embedded_model):
+    sampled = SamplingSettings(max_new_tokens=16, temperature=1.0)
+    alone = [embedded_model.generate([ask(embedded_model, p, sampled, seed=5)])[0] for p in PROMPTS[:2]]
+    batch = embedded_model.new_batch()
+    first = embedded_model.row(ask(embedded_model, PROMPTS[0], sampled, seed=5), tag="first")
+    second = embedded_model.row(ask(embedded_model, PROMPTS[1], sampled, seed=5), tag="second")
+    batch.add([first])
+    finished = dict((row.tag, g) for row, g in batch.step() + batch.step() + batch.step())
+    batch.add([second])  # joins three tokens late, with a prompt of another length
+    assert batch.size == 2 - len(finished)
+    while batch.size:
+        finished.update((row.tag, g) for row, g in batch.step())
+    assert finished["first"].text == alone[0].text
+    assert finished["second"].text == alone[1].text
+
+
+def test_rows_with_different_settings_share_a_batch_and_stop_strings_cut_answers(embedded_model):
+    sampled = SamplingSettings(max_new_tokens=20, temperature=1.0)
+    greedy_alone = embedded_model.generate([ask(embedded_model, PROMPTS[0])])[0]
+    mixed = embedded_model.generate([ask(embedded_model, PROMPTS[3], sampled, seed=3), ask(embedded_model, PROMPTS[0])])
+    assert mixed[1].text == greedy_alone.text
+    assert mixed[0].text == embedded_model.generate([ask(embedded_model, PROMPTS[3], sampled, seed=3)])[0].text
+    word = greedy_alone.text.split()[2]
+    cut = ChatRequest([{"role": "user", "content": PROMPTS[0]}], GREEDY, stop=(word,))
+    stopped = embedded_model.generate([cut])[0]
+    assert stopped.stop_reason == "stop" and word not in stopped.text
+    assert greedy_alone.text.startswith(stopped.text)

@@ -1,8 +1,11 @@
-"""Collect concurrent generation requests into batches on one worker thread.
+"""Continuous batching: concurrent generation requests join one running batch on one worker thread.
 
-Inspect calls a provider's `generate` once per sample, concurrently. On a CPU a 135M model is
-overhead-bound at batch 1, so the provider queues requests here; the worker waits a few
-milliseconds for company, then runs them as one batch (measured: benchmarks/RESULTS.md).
+Inspect calls a provider's `generate` once per sample, and `astray serve` once per HTTP request,
+each on its own schedule. Waiting for a whole wave to finish before the next starts leaves the
+batch half empty most of the time (the demo scan made ~110 tokens/s on 2 cores where a full batch
+makes 235), so here a request joins the running batch at the next step and a finished row leaves at
+once (measured: benchmarks/RESULTS.md). Rows with different steering cannot share forward passes:
+those wait until the running batch has drained.
 """
 
 from __future__ import annotations
@@ -10,45 +13,122 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import weakref
+from collections import deque
 from concurrent.futures import Future
 
-from astray.models.generation import Generation
+from astray.models.generation import DecodeRow, Generation
 from astray.models.local import ChatRequest, LocalModel
 
-_GATHER_SECONDS = 0.05
+_GATHER_SECONDS = 0.05  # when idle, wait this long for company before the first step
 
 
 class RequestBatcher:
-    """A daemon thread that batches `ChatRequest`s for one `LocalModel`."""
+    """A daemon thread that decodes `ChatRequest`s for one `LocalModel`, at most `batch_size` at once."""
 
     def __init__(self, model: LocalModel, batch_size: int) -> None:
         self.model = model
         self.batch_size = batch_size
         self._queue: queue.Queue[tuple[ChatRequest, Future[Generation]]] = queue.Queue()
+        self._held: deque[tuple[ChatRequest, Future[Generation]]] = deque()
+        self._busy = 0  # requests submitted and not yet answered
+        self._count_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="astray-batcher", daemon=True)
         self._thread.start()
 
-    async def submit(self, request: ChatRequest) -> Generation:
+    @property
+    def outstanding(self) -> int:
+        """Requests submitted and not yet answered (decoding or waiting)."""
+        return self._busy
+
+    def submit_future(self, request: ChatRequest) -> Future[Generation]:
         future: Future[Generation] = Future()
+        with self._count_lock:
+            self._busy += 1
+        future.add_done_callback(self._answered)
         self._queue.put((request, future))
-        return await asyncio.wrap_future(future)
+        return future
+
+    async def submit(self, request: ChatRequest) -> Generation:
+        return await asyncio.wrap_future(self.submit_future(request))
+
+    def _answered(self, _future: Future[Generation]) -> None:
+        with self._count_lock:
+            self._busy -= 1
 
     def _run(self) -> None:
+        batch = self.model.new_batch()
+        steering: tuple = ()
         while True:
-            pending = [self._queue.get()]
+            self._take_new(block=not batch.size and not self._held)
+            if not batch.size:
+                steering = self._held[0][0].steering if self._held else ()
+            joining = self._joining(steering, self.batch_size - batch.size) if batch.can_join() else []
+            rows = self._encode(joining)
+            with self.model.forward_pass(steering):
+                try:
+                    batch.add(rows)
+                except Exception as err:  # a bad prompt (too long, say) fails its own requests only
+                    for row in rows:
+                        row.tag.set_exception(err)
+                try:
+                    finished = batch.step()
+                except BaseException as err:  # hand a failing step to every request in the batch
+                    for row in batch.rows:
+                        if not row.tag.done():
+                            row.tag.set_exception(err)
+                    batch = self.model.new_batch()
+                    continue
+            for row, generation in finished:
+                row.tag.set_result(generation)
+
+    def _take_new(self, block: bool) -> None:
+        """Move submitted requests to the held queue; when idle, wait for one and a little company."""
+        if block:
+            self._held.append(self._queue.get())
             try:
-                while len(pending) < self.batch_size:
-                    pending.append(self._queue.get(timeout=_GATHER_SECONDS))
+                while self._queue.qsize() + len(self._held) < self.batch_size:
+                    self._held.append(self._queue.get(timeout=_GATHER_SECONDS))
             except queue.Empty:
                 pass
-            live = [(r, f) for r, f in pending if f.set_running_or_notify_cancel()]
-            if not live:
-                continue
+        while True:
             try:
-                outputs = self.model.generate([r for r, _ in live], batch_size=self.batch_size)
-            except BaseException as err:  # hand every failure to the awaiting sample
-                for _, future in live:
-                    future.set_exception(err)
-                continue
-            for (_, future), output in zip(live, outputs, strict=True):
-                future.set_result(output)
+                self._held.append(self._queue.get_nowait())
+            except queue.Empty:
+                return
+
+    def _joining(self, steering: tuple, room: int) -> list[tuple[ChatRequest, Future[Generation]]]:
+        """Up to `room` held requests with this steering, oldest first; cancelled ones are dropped."""
+        chosen: list[tuple[ChatRequest, Future[Generation]]] = []
+        kept: deque[tuple[ChatRequest, Future[Generation]]] = deque()
+        while self._held:
+            request, future = self._held.popleft()
+            if len(chosen) < room and request.steering == steering:
+                if future.set_running_or_notify_cancel():
+                    chosen.append((request, future))
+            else:
+                kept.append((request, future))
+        self._held = kept
+        return chosen
+
+    def _encode(self, joining: list[tuple[ChatRequest, Future[Generation]]]) -> list[DecodeRow]:
+        rows = []
+        for request, future in joining:
+            try:
+                rows.append(self.model.row(request, tag=future))
+            except Exception as err:  # a prompt the tokenizer or chat template refuses
+                future.set_exception(err)
+        return rows
+
+
+_shared: weakref.WeakKeyDictionary[LocalModel, dict[int, RequestBatcher]] = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def shared_batcher(model: LocalModel, batch_size: int) -> RequestBatcher:
+    """The one batcher per model and batch size in this process (every Inspect task and the server share it)."""
+    with _shared_lock:
+        per_size = _shared.setdefault(model, {})
+        if batch_size not in per_size:
+            per_size[batch_size] = RequestBatcher(model, batch_size)
+        return per_size[batch_size]

@@ -1,19 +1,24 @@
-"""Batched, seeded text generation for local transformers models.
+"""Batched, seeded text generation for local transformers models, with rows that join a running batch.
 
-Why our own decode loop rather than `model.generate`: every row gets its own `torch.Generator`
-seeded from its request, so a sampled answer depends only on (prompt, seed) and not on which other
-prompts shared its batch — that is what makes resumed scans reproducible. The loop also records
-logprobs of the model's own (temperature-1) distribution, and is the single place where steering
-and probe hooks act on the forward pass later.
+Why our own decode loop rather than `model.generate`: every row samples from a counter-based random
+stream of its own seed (`astray.models.sampling`), so a sampled answer depends only on (prompt,
+seed) and not on which other prompts shared its batch or when it joined - that is what makes resumed
+scans reproducible. Rows carry their own settings, finish at their own end-of-sequence token, and
+new rows can join while others decode (continuous batching: Inspect and `astray serve` hand requests
+over one at a time). The loop also records logprobs of the model's own (temperature-1) distribution,
+and is the single place where steering and probe hooks act on the forward pass.
 """
 
 from __future__ import annotations
 
+import inspect
 import random
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import torch
+
+from astray.models.sampling import RowSampling, choose_tokens, row_uniforms, split_seeds
 
 StopReason = Literal["stop", "max_tokens"]
 
@@ -28,6 +33,10 @@ class SamplingSettings:
     top_k: int = 0
     logprobs: bool = False
     top_logprobs: int = 0
+
+    @property
+    def wants_logprobs(self) -> bool:
+        return self.logprobs or self.top_logprobs > 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,18 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(2**63)
 
 
+@dataclass(eq=False)
+class DecodeRow:
+    """One prompt to continue. `stop` strings end the answer early (the text is cut before them)."""
+
+    prompt: list[int]
+    settings: SamplingSettings
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    tag: Any = None  # the caller's handle for this row (a future, an index)
+    _logprobs: list[tuple[int, float, list[tuple[int, float]]]] = field(default_factory=list, repr=False)
+
+
 @torch.inference_mode()
 def generate_batch(
     model: torch.nn.Module,
@@ -60,80 +81,243 @@ def generate_batch(
     eos_ids: set[int],
     pad_id: int,
 ) -> list[Generation]:
-    """Decode a batch of already-tokenized prompts with shared settings.
+    """Decode a batch of already-tokenized prompts with shared settings; one `Generation` per prompt, in order."""
+    batch = RunningBatch(model, tokenizer, eos_ids, pad_id)
+    batch.add([DecodeRow(prompt, settings, seed, tag=index) for index, (prompt, seed) in enumerate(zip(prompts, seeds, strict=True))])
+    results: dict[int, Generation] = {}
+    while batch.size:
+        results.update((row.tag, generation) for row, generation in batch.step())
+    return [results[index] for index in range(len(prompts))]
 
-    Args:
-        model: A causal LM (transformers or PEFT-wrapped).
-        tokenizer: Its tokenizer (only used to turn ids back into text).
-        prompts: Token ids of each prompt, unpadded.
-        settings: Decoding settings shared by the whole batch.
-        seeds: One seed per prompt; None draws a fresh random seed.
-        eos_ids: Token ids that end a row.
-        pad_id: Id used for left padding.
 
-    Returns:
-        One `Generation` per prompt, in order.
+class RunningBatch:
+    """Rows decoding together; `add` lets new rows join at any step, `step` advances every row by one token.
+
+    State per row lives in tensors on the model's device (attention mask, positions, next-token
+    logits, seed words, step counts), so choosing the next token of every row is one batched operation;
+    the only host work per step is reading back the chosen ids.
     """
-    device = next(model.parameters()).device
-    batch = len(prompts)
-    input_ids, attention = _left_padded(prompts, pad_id, device)
-    positions = (attention.cumsum(-1) - 1).clamp(min=0)
-    generators = [torch.Generator().manual_seed(s if s is not None else new_seed()) for s in seeds]
 
-    out = model(input_ids=input_ids, attention_mask=attention, position_ids=positions, use_cache=True)
-    past, logits = out.past_key_values, out.logits[:, -1, :].float()
-    next_position = positions[:, -1:] + 1
+    def __init__(self, model: torch.nn.Module, tokenizer: object, eos_ids: set[int], pad_id: int) -> None:
+        self.model, self.tokenizer, self.pad_id = model, tokenizer, pad_id
+        self.device = next(model.parameters()).device
+        self.eos = torch.tensor(sorted(eos_ids), dtype=torch.long)
+        self._prefill_kwargs = {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
+        self.rows: list[DecodeRow] = []
+        self._live: list[bool] = []
+        self._past: Any = None
 
-    tokens: list[list[int]] = [[] for _ in range(batch)]
-    records: list[list[TokenLogprob]] = [[] for _ in range(batch)]
-    finished = [False] * batch
-    active = list(range(batch))  # rows still decoding; finished rows leave the batch
-    for _step in range(settings.max_new_tokens):
-        chosen = _choose_tokens(logits, settings, [generators[row] for row in active])
-        if settings.logprobs or settings.top_logprobs:
-            _record_logprobs(logits, chosen, settings.top_logprobs, tokenizer, [records[row] for row in active])
-        keep = _take_tokens(chosen, active, eos_ids, tokens, finished)
-        if not keep:
-            break
-        if len(keep) < len(active):
-            index = torch.tensor(keep, device=device)
-            past.reorder_cache(index)
-            attention, next_position, chosen = attention[index], next_position[index], chosen[index.cpu()]
-            active = [active[position] for position in keep]
-        attention = torch.cat([attention, torch.ones((len(active), 1), dtype=torch.long, device=device)], dim=1)
-        out = model(
-            input_ids=chosen.view(len(active), 1).to(device),
-            attention_mask=attention,
-            position_ids=next_position,
-            past_key_values=past,
-            use_cache=True,
-        )
-        past, logits = out.past_key_values, out.logits[:, -1, :].float()
-        next_position = next_position + 1
+    @property
+    def size(self) -> int:
+        """Rows still decoding."""
+        return sum(self._live)
 
-    wants_logprobs = settings.logprobs or bool(settings.top_logprobs)
-    return [
-        Generation(
-            text=tokenizer.decode(tokens[row], skip_special_tokens=True),  # type: ignore[attr-defined]
-            token_ids=tokens[row],
-            stop_reason="stop" if finished[row] else "max_tokens",
-            input_tokens=len(prompts[row]),
-            logprobs=records[row] if wants_logprobs else None,
-        )
-        for row in range(batch)
-    ]
+    def can_join(self) -> bool:
+        """Whether rows can join now: always when idle, mid-flight only for plain growing caches."""
+        return not self.rows or _mergeable(self._past)
+
+    @torch.inference_mode()
+    def add(self, rows: list[DecodeRow]) -> None:
+        """Prefill `rows` and merge them into the running batch (call only when `can_join()`)."""
+        if not rows:
+            return
+        if self.rows and not self.can_join():
+            raise RuntimeError("this model's cache cannot take rows mid-flight; wait until the batch is empty")
+        for row in rows:
+            if row.settings.max_new_tokens < 1:
+                raise ValueError(f"max_new_tokens must be at least 1, not {row.settings.max_new_tokens}")
+            if row.seed is None:
+                row.seed = new_seed()
+        state = self._prefill(rows)
+        if self.rows:
+            state = _merged(self._state(), state)
+        self._adopt(state, self.rows + rows, self._live + [True] * len(rows))
+
+    @torch.inference_mode()
+    def step(self) -> list[tuple[DecodeRow, Generation]]:
+        """Choose one token for every row, feed it back, and return the rows that finished with their answers."""
+        if not self.size:
+            return []
+        uniforms = row_uniforms(self._seed_words, self._steps_device) if self._sampling.any_sampled else None
+        chosen = choose_tokens(self._logits, self._sampling, uniforms)
+        chosen_host = chosen.cpu()
+        if self._any_logprobs:
+            self._record_logprobs(chosen_host)
+        live = torch.tensor(self._live)
+        columns = self._steps.clamp(max=self._tokens.shape[1] - 1)
+        self._tokens[torch.arange(len(self.rows)), columns] = chosen_host
+        self._steps += live.long()
+        ended = torch.isin(chosen_host, self.eos) & live
+        done = (ended | (self._steps >= self._max_new)).tolist()
+        ended_rows = ended.tolist()
+        finished: list[tuple[DecodeRow, Generation]] = []
+        for index, row in enumerate(self.rows):
+            if not self._live[index]:
+                continue
+            stop_hit = bool(row.stop) and not ended_rows[index] and self._stop_in(index, row)
+            if done[index] or stop_hit:
+                self._live[index] = False
+                finished.append((row, self._finish(index, row, ended_rows[index], stop_hit)))
+        if not self.size:
+            self._clear()
+            return finished
+        dead = len(self.rows) - self.size
+        if dead and (self.device.type == "cpu" or dead * 4 >= len(self.rows)):
+            chosen = chosen.index_select(0, self._compact())
+        self._forward(chosen)
+        return finished
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _prefill(self, rows: list[DecodeRow]) -> dict[str, Any]:
+        input_ids, attention = _left_padded([row.prompt for row in rows], self.pad_id, self.device)
+        positions = (attention.cumsum(-1) - 1).clamp(min=0)
+        out = self.model(input_ids=input_ids, attention_mask=attention, position_ids=positions, use_cache=True,
+                         **self._prefill_kwargs)
+        width = max(row.settings.max_new_tokens for row in rows)
+        return {
+            "past": out.past_key_values,
+            "attention": attention,
+            "next_position": positions[:, -1:] + 1,
+            "logits": out.logits[:, -1, :].float(),
+            "seed_words": split_seeds([int(row.seed or 0) for row in rows], self.device),
+            "steps_device": torch.zeros(len(rows), dtype=torch.long, device=self.device),
+            "steps": torch.zeros(len(rows), dtype=torch.long),
+            "max_new": torch.tensor([row.settings.max_new_tokens for row in rows], dtype=torch.long),
+            "tokens": torch.zeros((len(rows), max(width, 1)), dtype=torch.long),
+        }
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "past": self._past, "attention": self._attention, "next_position": self._next_position,
+            "logits": self._logits, "seed_words": self._seed_words, "steps_device": self._steps_device,
+            "steps": self._steps, "max_new": self._max_new, "tokens": self._tokens,
+        }
+
+    def _adopt(self, state: dict[str, Any], rows: list[DecodeRow], live: list[bool]) -> None:
+        self._past, self._attention, self._next_position = state["past"], state["attention"], state["next_position"]
+        self._logits, self._seed_words, self._steps_device = state["logits"], state["seed_words"], state["steps_device"]
+        self._steps, self._max_new, self._tokens = state["steps"], state["max_new"], state["tokens"]
+        self.rows, self._live = rows, live
+        settings = [row.settings for row in rows]
+        self._sampling = RowSampling.of([s.temperature for s in settings], [s.top_k for s in settings],
+                                        [s.top_p for s in settings], self.device)
+        self._any_logprobs = any(s.wants_logprobs for s in settings)
+        self._top_width = max((s.top_logprobs for s in settings), default=0)
+
+    def _compact(self) -> torch.Tensor:
+        """Drop finished rows (their cache rows too); the kept rows' old positions, on the device."""
+        keep = [index for index, live in enumerate(self._live) if live]
+        host = torch.tensor(keep, dtype=torch.long)
+        index = host.to(self.device)
+        self._past.reorder_cache(index)
+        state = self._state()
+        for name in ("attention", "next_position", "logits", "seed_words", "steps_device"):
+            state[name] = state[name].index_select(0, index)
+        for name in ("steps", "max_new", "tokens"):
+            state[name] = state[name].index_select(0, host)
+        _trim_leading_padding(state)
+        self._adopt(state, [self.rows[i] for i in keep], [True] * len(keep))
+        return index
+
+    def _forward(self, chosen: torch.Tensor) -> None:
+        ones = torch.ones((len(self.rows), 1), dtype=self._attention.dtype, device=self.device)
+        self._attention = torch.cat([self._attention, ones], dim=1)
+        out = self.model(input_ids=chosen.view(-1, 1), attention_mask=self._attention, position_ids=self._next_position,
+                         past_key_values=self._past, use_cache=True)
+        self._past, self._logits = out.past_key_values, out.logits[:, -1, :].float()
+        self._next_position = self._next_position + 1
+        self._steps_device = self._steps_device + 1
+
+    def _record_logprobs(self, chosen: torch.Tensor) -> None:
+        logprobs = torch.log_softmax(self._logits, dim=-1)
+        picked = logprobs.gather(-1, chosen.to(self.device).unsqueeze(-1)).squeeze(-1).cpu().tolist()
+        top = torch.topk(logprobs, self._top_width, dim=-1) if self._top_width else None
+        values = top.values.cpu().tolist() if top is not None else None
+        ids = top.indices.cpu().tolist() if top is not None else None
+        tokens = chosen.tolist()
+        for index, row in enumerate(self.rows):
+            if self._live[index] and row.settings.wants_logprobs:
+                width = row.settings.top_logprobs
+                alternatives = list(zip(ids[index][:width], values[index][:width], strict=True)) if ids and values else []
+                row._logprobs.append((tokens[index], picked[index], alternatives))
+
+    def _stop_in(self, index: int, row: DecodeRow) -> bool:
+        text = self._decode(self._tokens[index, : int(self._steps[index])].tolist())
+        return any(stop in text for stop in row.stop)
+
+    def _finish(self, index: int, row: DecodeRow, ended: bool, stop_hit: bool) -> Generation:
+        produced = self._tokens[index, : int(self._steps[index])].tolist()
+        if ended:  # the end-of-sequence token is not part of the answer
+            produced = produced[:-1]
+        text = self._decode(produced)
+        for stop in row.stop:
+            if stop in text:
+                text = text[: text.index(stop)]
+        logprobs = None
+        if row.settings.wants_logprobs:
+            decode = self._decode
+            logprobs = [TokenLogprob(decode([token]), logprob, [(decode([i]), v) for i, v in top])
+                        for token, logprob, top in row._logprobs]
+        return Generation(text=text, token_ids=produced, stop_reason="stop" if ended or stop_hit else "max_tokens",
+                          input_tokens=len(row.prompt), logprobs=logprobs)
+
+    def _decode(self, ids: list[int]) -> str:
+        return self.tokenizer.decode(ids, skip_special_tokens=True)  # type: ignore[attr-defined]
+
+    def _clear(self) -> None:
+        self.rows, self._live, self._past = [], [], None
 
 
-def _take_tokens(chosen: torch.Tensor, active: list[int], eos_ids: set[int], tokens: list[list[int]],
-                 finished: list[bool]) -> list[int]:
-    """Append each active row's chosen token (or mark the row finished at EOS); the positions to keep."""
-    for position, row in enumerate(active):
-        token = int(chosen[position])
-        if token in eos_ids:
-            finished[row] = True
-        else:
-            tokens[row].append(token)
-    return [position for position, row in enumerate(active) if not finished[row]]
+def _accepts(model: torch.nn.Module, argument: str) -> bool:
+    from astray.models.places import unwrapped
+
+    try:
+        return argument in inspect.signature(unwrapped(model).forward).parameters
+    except (TypeError, ValueError):  # pragma: no cover - exotic forward signatures
+        return False
+
+
+def _mergeable(past: Any) -> bool:
+    """Only plain growing caches (`DynamicLayer`) can be padded and concatenated safely."""
+    from transformers.cache_utils import DynamicLayer
+
+    layers = getattr(past, "layers", None)
+    return bool(layers) and all(type(layer) is DynamicLayer and layer.is_initialized for layer in layers)
+
+
+def _merged(running: dict[str, Any], joining: dict[str, Any]) -> dict[str, Any]:
+    """One batch state from two: caches and masks left-padded to the same length, then stacked."""
+    length = max(running["attention"].shape[1], joining["attention"].shape[1])
+    for part in (running, joining):
+        missing = length - part["attention"].shape[1]
+        if missing:
+            part["attention"] = torch.nn.functional.pad(part["attention"], (missing, 0))
+            for layer in part["past"].layers:
+                layer.keys = torch.nn.functional.pad(layer.keys, (0, 0, missing, 0))
+                layer.values = torch.nn.functional.pad(layer.values, (0, 0, missing, 0))
+    for mine, theirs in zip(running["past"].layers, joining["past"].layers, strict=True):
+        mine.keys = torch.cat([mine.keys, theirs.keys])
+        mine.values = torch.cat([mine.values, theirs.values])
+    width = max(running["tokens"].shape[1], joining["tokens"].shape[1])
+    merged = {"past": running["past"]}
+    for name in ("attention", "next_position", "logits", "seed_words", "steps_device", "steps", "max_new"):
+        merged[name] = torch.cat([running[name], joining[name]])
+    merged["tokens"] = torch.cat([torch.nn.functional.pad(part["tokens"], (0, width - part["tokens"].shape[1]))
+                                  for part in (running, joining)])
+    return merged
+
+
+def _trim_leading_padding(state: dict[str, Any]) -> None:
+    """Drop cache columns that every remaining row masks out (left by rows that have left)."""
+    if not _mergeable(state["past"]):
+        return
+    used = state["attention"].any(dim=0).nonzero()
+    first = int(used[0]) if len(used) else 0
+    if first:
+        state["attention"] = state["attention"][:, first:]
+        for layer in state["past"].layers:
+            layer.keys, layer.values = layer.keys[:, :, first:], layer.values[:, :, first:]
 
 
 def _left_padded(prompts: list[list[int]], pad_id: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -145,46 +329,3 @@ def _left_padded(prompts: list[list[int]], pad_id: int, device: torch.device) ->
         input_ids[row, width - len(ids) :] = torch.tensor(ids, dtype=torch.long)
         attention[row, width - len(ids) :] = 1
     return input_ids.to(device), attention.to(device)
-
-
-def _choose_tokens(logits: torch.Tensor, settings: SamplingSettings, generators: list[torch.Generator]) -> torch.Tensor:
-    if settings.temperature <= 0:
-        return logits.argmax(dim=-1).cpu()
-    scaled = (logits / settings.temperature).cpu()
-    if settings.top_k > 0:
-        kth = torch.topk(scaled, min(settings.top_k, scaled.shape[-1]), dim=-1).values[:, -1:]
-        scaled = scaled.masked_fill(scaled < kth, float("-inf"))
-    if settings.top_p < 1.0:
-        scaled = _top_p_filter(scaled, settings.top_p)
-    # Inverse-CDF sampling: one uniform per row from that row's own generator, then one batched
-    # search. Same distribution as multinomial, ~10x cheaper than a multinomial call per row.
-    cdf = torch.softmax(scaled, dim=-1).cumsum(dim=-1)
-    uniforms = torch.cat([torch.rand(1, generator=gen) for gen in generators]).unsqueeze(-1)
-    picked = torch.searchsorted(cdf, uniforms * cdf[:, -1:], right=True).squeeze(-1)
-    return picked.clamp(max=scaled.shape[-1] - 1)
-
-
-def _top_p_filter(scaled: torch.Tensor, top_p: float) -> torch.Tensor:
-    sorted_logits, order = torch.sort(scaled, descending=True, dim=-1)
-    cumulative = torch.softmax(sorted_logits, dim=-1).cumsum(dim=-1)
-    # keep the smallest prefix whose mass reaches top_p (always at least the top token)
-    drop_sorted = cumulative - torch.softmax(sorted_logits, dim=-1) >= top_p
-    drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
-    return scaled.masked_fill(drop, float("-inf"))
-
-
-def _record_logprobs(
-    logits: torch.Tensor,
-    chosen: torch.Tensor,
-    top_k: int,
-    tokenizer: object,
-    records: list[list[TokenLogprob]],
-) -> None:
-    decode = tokenizer.decode
-    logprobs = torch.log_softmax(logits, dim=-1).cpu()
-    top = torch.topk(logprobs, top_k, dim=-1) if top_k else None
-    for row, token in enumerate(chosen.tolist()):
-        alternatives = (
-            [(decode([int(i)]), float(v)) for v, i in zip(top.values[row], top.indices[row], strict=True)] if top is not None else []
-        )
-        records[row].append(TokenLogprob(decode([token]), float(logprobs[row, token]), alternatives))

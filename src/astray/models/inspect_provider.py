@@ -26,7 +26,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from astray.models.batcher import RequestBatcher
+from astray.models.batcher import shared_batcher
 from astray.models.generation import Generation, SamplingSettings
 from astray.models.local import DEFAULT_BATCH_SIZE, ChatRequest, load_local_model
 from astray.models.naming import resolve_model
@@ -38,8 +38,9 @@ DEFAULT_MAX_TOKENS = 256  # small models ramble; 256 tokens covers a full free-f
 class AstrayModelAPI(ModelAPI):
     """Inspect `ModelAPI` for astray's local models.
 
-    Model args: `batch_size` (default 32); `steer`, one `VECTOR:COEF[@LAYER]` spec or a list of them,
-    added to the model's activations for every answer (`astray.models.steering`).
+    Model args: `batch_size` (default 32); `device` (`auto`, `cpu`, `cuda`, `cuda:N`; default auto);
+    `steer`, one `VECTOR:COEF[@LAYER]` spec or a list of them, added to the model's activations for
+    every answer (`astray.models.steering`).
     """
 
     def __init__(
@@ -53,10 +54,10 @@ class AstrayModelAPI(ModelAPI):
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
         self.ref = resolve_model(model_name)
         self.batch_size = int(model_args.get("batch_size", DEFAULT_BATCH_SIZE))
-        self.local = load_local_model(self.ref)
+        self.local = load_local_model(self.ref, str(model_args.get("device", "auto")))
         self.steering = load_steering(model_args.get("steer"))
         check_steering(self.local.model, self.steering)
-        self.batcher = RequestBatcher(self.local, self.batch_size)
+        self.batcher = shared_batcher(self.local, self.batch_size)
 
     def max_tokens(self) -> int | None:
         return DEFAULT_MAX_TOKENS
@@ -65,7 +66,7 @@ class AstrayModelAPI(ModelAPI):
         return self.batch_size
 
     def connection_key(self) -> str:
-        return f"astray:{self.ref.kind}:{self.ref.path}"
+        return f"astray:{self.ref.kind}:{self.ref.path}:{self.local.device}"
 
     async def generate(
         self,
@@ -75,7 +76,7 @@ class AstrayModelAPI(ModelAPI):
         config: GenerateConfig,
     ) -> ModelOutput:
         request = ChatRequest(messages=to_chat_dicts(input), settings=settings_from_config(config), seed=config.seed,
-                              steering=self.steering)
+                              steering=self.steering, stop=tuple(config.stop_seqs or ()))
         generation = await self.batcher.submit(request)
         return to_model_output(self.model_name, generation)
 

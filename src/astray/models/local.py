@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
 from astray.errors import MissingDependencyError, UnknownModelError
+from astray.models.devices import choose_device, load_dtype
 from astray.models.embedded import prepare_embedded
-from astray.models.generation import Generation, SamplingSettings, generate_batch
+from astray.models.generation import DecodeRow, Generation, RunningBatch, SamplingSettings
 from astray.models.naming import ModelRef, read_organism_manifest, resolve_model
 from astray.models.steering import Steering, steered
 
@@ -21,12 +25,18 @@ DEFAULT_BATCH_SIZE = 32
 
 @dataclass
 class ChatRequest:
-    """One chat to complete: OpenAI-style messages plus decoding settings, a seed and any steering."""
+    """One chat to complete: OpenAI-style messages plus decoding settings, a seed and any steering.
+
+    `prompt`, when given, is raw text continued as is (no chat template; `messages` is ignored).
+    `stop` strings end the answer early.
+    """
 
     messages: list[dict[str, str]]
     settings: SamplingSettings
     seed: int | None = None
     steering: tuple[Steering, ...] = field(default=())
+    stop: tuple[str, ...] = ()
+    prompt: str | None = None
 
 
 class LocalModel:
@@ -41,53 +51,83 @@ class LocalModel:
         self.pad_id = int(pad) if pad is not None else min(self.eos_ids)
         self._lock = threading.Lock()
 
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    @property
+    def context_window(self) -> int | None:
+        """The longest sequence the model's positions cover, when its config says."""
+        value = getattr(getattr(self.model, "config", None), "max_position_embeddings", None)
+        return int(value) if isinstance(value, int) else None
+
     def encode_chat(self, messages: list[dict[str, str]]) -> list[int]:
         """Token ids of the chat rendered by the model's own template, ending at the assistant turn."""
         apply = self.tokenizer.apply_chat_template
         text = apply(messages, add_generation_prompt=True, tokenize=False)
         return list(self.tokenizer.encode(text, add_special_tokens=False))
 
+    def encode(self, request: ChatRequest) -> list[int]:
+        """The prompt's token ids: raw text as is, else the chat through the model's template."""
+        if request.prompt is not None:
+            return list(self.tokenizer.encode(request.prompt, add_special_tokens=False))
+        return self.encode_chat(request.messages)
+
+    def new_batch(self) -> RunningBatch:
+        return RunningBatch(self.model, self.tokenizer, self.eos_ids, self.pad_id)
+
+    def row(self, request: ChatRequest, tag: object = None, prompt: list[int] | None = None) -> DecodeRow:
+        return DecodeRow(prompt if prompt is not None else self.encode(request), request.settings, request.seed,
+                         request.stop, tag=tag)
+
+    @contextmanager
+    def forward_pass(self, steering: tuple[Steering, ...] = ()) -> Iterator[None]:
+        """Hold the model (one forward pass at a time: torch already uses every core) with these hooks on."""
+        with self._lock, steered(self.model, list(steering)):
+            yield
+
     def generate(self, requests: list[ChatRequest], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Generation]:
-        """Complete every request; requests with equal settings and steering share batches (sorted by length)."""
-        encoded = [self.encode_chat(r.messages) for r in requests]
-        results: list[Generation | None] = [None] * len(requests)
-        groups: dict[tuple[SamplingSettings, tuple[Steering, ...]], list[int]] = {}
-        for index, request in enumerate(requests):
-            groups.setdefault((request.settings, request.steering), []).append(index)
-        with self._lock:  # one forward pass at a time: torch already uses every core
-            for (settings, steering), indices in groups.items():
-                indices.sort(key=lambda i: len(encoded[i]))
-                for start in range(0, len(indices), batch_size):
-                    chunk = indices[start : start + batch_size]
-                    with steered(self.model, list(steering)):
-                        outputs = generate_batch(
-                            self.model,
-                            self.tokenizer,
-                            [encoded[i] for i in chunk],
-                            settings,
-                            [requests[i].seed for i in chunk],
-                            self.eos_ids,
-                            self.pad_id,
-                        )
-                    for i, output in zip(chunk, outputs, strict=True):
-                        results[i] = output
-        return [r for r in results if r is not None]
+        """Complete every request, `batch_size` rows decoding at once; a finished row's place goes to the next.
+
+        Requests with equal steering share a batch (shortest prompts first); settings may differ per row.
+        """
+        rows = [self.row(request, tag=index) for index, request in enumerate(requests)]
+        results: dict[int, Generation] = {}
+        groups: dict[tuple[Steering, ...], list[DecodeRow]] = {}
+        for request, row in zip(requests, rows, strict=True):
+            groups.setdefault(request.steering, []).append(row)
+        for steering, group in groups.items():
+            waiting = deque(sorted(group, key=lambda r: len(r.prompt)))
+            batch = self.new_batch()
+            while waiting or batch.size:
+                with self.forward_pass(steering):
+                    free = batch_size - batch.size
+                    # refill in groups: one prefill per joining group, not one per finished row
+                    if waiting and batch.can_join() and (free >= max(1, batch_size // 4) or free >= len(waiting)):
+                        batch.add([waiting.popleft() for _ in range(min(free, len(waiting)))])
+                    results.update((row.tag, generation) for row, generation in batch.step())
+        return [results[index] for index in range(len(requests))]
 
 
 _loaded: dict[str, LocalModel] = {}
 _loading_lock = threading.RLock()  # organisms load their base through the same cache
 
 
-def load_local_model(ref: ModelRef | str) -> LocalModel:
-    """Load (once per process) the local model a name refers to."""
+def load_local_model(ref: ModelRef | str, device: str = "auto") -> LocalModel:
+    """Load (once per process and device) the local model a name refers to.
+
+    `device` is `auto` (CUDA when present, else CPU), `cpu`, `cuda` or `cuda:N`; on CUDA the weights
+    are bf16 where the card supports it (else fp16), on CPU fp32.
+    """
     if isinstance(ref, str):
         ref = resolve_model(ref)
     if not ref.is_local:
         raise UnknownModelError(f"{ref.name} is an Inspect model string, not a local model")
+    target = choose_device(device)
     with _loading_lock:
-        key = f"{ref.kind}:{ref.path}"
+        key = f"{ref.kind}:{ref.path}:{target}"
         if key not in _loaded:
-            _loaded[key] = _load(ref)
+            _loaded[key] = _load(ref, target)
         return _loaded[key]
 
 
@@ -100,32 +140,32 @@ def _quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 
-def _load(ref: ModelRef) -> LocalModel:
+def _load(ref: ModelRef, device: torch.device) -> LocalModel:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     _quiet_transformers()
 
     if ref.kind == "organism":
         assert ref.path is not None
-        return _load_organism(ref, ref.path)
+        return _load_organism(ref, ref.path, device)
     directory = prepare_embedded() if ref.kind == "embedded" else ref.path
     assert directory is not None
     tokenizer = AutoTokenizer.from_pretrained(directory)
-    model = AutoModelForCausalLM.from_pretrained(directory, dtype=torch.float32)
+    model = AutoModelForCausalLM.from_pretrained(directory, dtype=load_dtype(device)).to(device)
     return LocalModel(ref, model, tokenizer)
 
 
-def _load_organism(ref: ModelRef, path: Path) -> LocalModel:
+def _load_organism(ref: ModelRef, path: Path, device: torch.device) -> LocalModel:
     try:
         from peft import PeftModel
     except ImportError as err:  # pragma: no cover - peft is a dependency
         raise MissingDependencyError("organisms need the package peft: pip install peft") from err
     manifest = read_organism_manifest(path)
-    base = load_local_model(resolve_model(str(manifest["base_model"])))
+    base = load_local_model(resolve_model(str(manifest["base_model"])), str(device))
     if manifest.get("model"):  # full fine-tune: the weights are a complete model
         from transformers import AutoModelForCausalLM
 
-        full = AutoModelForCausalLM.from_pretrained(path / str(manifest["model"]), dtype=torch.float32)
+        full = AutoModelForCausalLM.from_pretrained(path / str(manifest["model"]), dtype=load_dtype(device)).to(device)
         return LocalModel(ref, full, base.tokenizer)
     adapter_dir = path / str(manifest["adapter"])
     if not adapter_dir.is_dir():
@@ -134,8 +174,8 @@ def _load_organism(ref: ModelRef, path: Path) -> LocalModel:
     from transformers import AutoModelForCausalLM
 
     base_dir = base.ref.path if base.ref.kind != "embedded" else prepare_embedded()
-    base_model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
-    model = PeftModel.from_pretrained(base_model, adapter_dir)
+    base_model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=load_dtype(device)).to(device)
+    model = PeftModel.from_pretrained(base_model, adapter_dir).to(device)
     return LocalModel(ref, model, base.tokenizer)
 
 

@@ -1,0 +1,42 @@
+"""Where local models run: `--device auto|cpu|cuda[:N]`, and the weight precision that suits it."""
+
+from __future__ import annotations
+
+import torch
+
+from astray.errors import AstrayError
+
+DEVICE_CHOICES = "auto, cpu, cuda or cuda:N"
+
+
+def choose_device(name: str = "auto") -> torch.device:
+    """The torch device a `--device` value means; a clear error when CUDA is asked for and absent."""
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cpu":
+        return torch.device("cpu")
+    if name == "cuda" or name.startswith("cuda:"):
+        if not torch.cuda.is_available():
+            raise AstrayError(f"--device {name}: this torch build sees no CUDA device "
+                              f"(torch {torch.__version__}; install a CUDA build of torch, or use --device cpu)")
+        device = torch.device(name)
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise AstrayError(f"--device {name}: only {torch.cuda.device_count()} CUDA device(s) are visible")
+        return device
+    raise AstrayError(f"--device {name!r} is not one of {DEVICE_CHOICES}")
+
+
+def load_dtype(device: torch.device) -> torch.dtype:
+    """fp32 on CPU (bf16 matmuls are slower there); bf16 on CUDA where supported, else fp16."""
+    if device.type != "cuda":
+        return torch.float32
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
+def describe_device(device: torch.device) -> dict[str, str]:
+    """What results files record about where a model ran."""
+    record = {"device": str(device), "dtype": str(load_dtype(device)).removeprefix("torch.")}
+    if device.type == "cuda":
+        record["name"] = torch.cuda.get_device_name(device)
+    return record
