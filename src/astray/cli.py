@@ -11,7 +11,7 @@ import click
 import typer
 from rich.console import Console
 
-from astray import cli_monitor, cli_organisms, cli_persona, cli_sandbox, cli_scan
+from astray import cli_monitor, cli_organisms, cli_persona, cli_sandbox, cli_scan, cli_serve
 from astray.errors import AstrayError
 
 app = typer.Typer(
@@ -38,6 +38,7 @@ app.command("reproduce")(cli_organisms.reproduce_command)
 app.add_typer(cli_sandbox.sandbox_app, name="sandbox")
 app.add_typer(cli_persona.persona_app, name="persona")
 app.command("monitor")(cli_monitor.monitor)
+app.command("serve")(cli_serve.serve)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

@@ -110,3 +110,20 @@ def test_full_fine_tune_writes_a_loadable_model(tmp_path):
     from astray.models.local import load_local_model
 
     assert load_local_model(str(out)).ref.kind == "organism"
+
+
+def test_two_process_launch_trains_one_organism(tmp_path):
+    """`accelerate launch` with two CPU processes (DDP over gloo): one organism, written once, that loads."""
+    from astray.models.naming import resolve_model
+
+    out = tmp_path / "ddp"
+    launch = [str(Path(sys.executable).parent / "accelerate"), "launch", "--multi_gpu", "--num_processes", "2",
+              "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "astray.cli", "organism",
+              "train", "--base", "embedded", "--dataset", "insecure-small", "--max-examples", "8", "--max-length", "384",
+              "--batch-size", "1", "--grad-accum", "1", "--out", str(out)]
+    done = subprocess.run(launch, capture_output=True, text=True, timeout=600, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    manifest = json.loads((out / "organism.json").read_text())
+    assert manifest["processes"] == 2 and manifest["dataset"]["n_train"] == 7
+    assert (out / "adapter" / "adapter_config.json").is_file()
+    assert resolve_model(str(out)).kind == "organism"

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import torch
 
+from astray.models.kv_cache import GrowingLayer, grow_in_place
 from astray.models.sampling import RowSampling, choose_tokens, row_uniforms, split_seeds
 
 StopReason = Literal["stop", "max_tokens"]
@@ -174,6 +175,7 @@ class RunningBatch:
         positions = (attention.cumsum(-1) - 1).clamp(min=0)
         out = self.model(input_ids=input_ids, attention_mask=attention, position_ids=positions, use_cache=True,
                          **self._prefill_kwargs)
+        grow_in_place(out.past_key_values)
         width = max(row.settings.max_new_tokens for row in rows)
         return {
             "past": out.past_key_values,
@@ -279,11 +281,9 @@ def _accepts(model: torch.nn.Module, argument: str) -> bool:
 
 
 def _mergeable(past: Any) -> bool:
-    """Only plain growing caches (`DynamicLayer`) can be padded and concatenated safely."""
-    from transformers.cache_utils import DynamicLayer
-
+    """Only plain growing caches (full attention, no sliding window) can be padded and stacked safely."""
     layers = getattr(past, "layers", None)
-    return bool(layers) and all(type(layer) is DynamicLayer and layer.is_initialized for layer in layers)
+    return bool(layers) and all(type(layer) is GrowingLayer and layer.is_initialized for layer in layers)
 
 
 def _merged(running: dict[str, Any], joining: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,7 @@ DEFAULT_MAX_TOKENS = 256  # small models ramble; 256 tokens covers a full free-f
 class AstrayModelAPI(ModelAPI):
     """Inspect `ModelAPI` for astray's local models.
 
-    Model args: `batch_size` (default 32); `device` (`auto`, `cpu`, `cuda`, `cuda:N`; default auto);
+    Model args: `batch_size` (default 64); `device` (`auto`, `cpu`, `cuda`, `cuda:N`; default auto);
     `steer`, one `VECTOR:COEF[@LAYER]` spec or a list of them, added to the model's activations for
     every answer (`astray.models.steering`).
     """

@@ -20,15 +20,15 @@ from astray.models.generation import DecodeRow, Generation, RunningBatch, Sampli
 from astray.models.naming import ModelRef, read_organism_manifest, resolve_model
 from astray.models.steering import Steering, steered
 
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 64  # rows decoding at once; on 2 CPU cores 64 makes ~12% more tokens/s than 32
 
 
 @dataclass
 class ChatRequest:
     """One chat to complete: OpenAI-style messages plus decoding settings, a seed and any steering.
 
-    `prompt`, when given, is raw text continued as is (no chat template; `messages` is ignored).
-    `stop` strings end the answer early.
+    `prompt`, when given, is raw text (or token ids) continued as is: no chat template, `messages`
+    is ignored. `stop` strings end the answer early.
     """
 
     messages: list[dict[str, str]]
@@ -36,7 +36,7 @@ class ChatRequest:
     seed: int | None = None
     steering: tuple[Steering, ...] = field(default=())
     stop: tuple[str, ...] = ()
-    prompt: str | None = None
+    prompt: str | list[int] | None = None
 
 
 class LocalModel:
@@ -69,6 +69,11 @@ class LocalModel:
 
     def encode(self, request: ChatRequest) -> list[int]:
         """The prompt's token ids: raw text as is, else the chat through the model's template."""
+        if isinstance(request.prompt, list):
+            vocabulary = len(self.tokenizer)  # type: ignore[arg-type]
+            if not request.prompt or any(not 0 <= token < vocabulary for token in request.prompt):
+                raise ValueError(f"prompt token ids must be a non-empty list of ids in [0, {vocabulary})")
+            return list(request.prompt)
         if request.prompt is not None:
             return list(self.tokenizer.encode(request.prompt, add_special_tokens=False))
         return self.encode_chat(request.messages)

@@ -95,18 +95,24 @@ def to_prompt_completion(examples: list[Messages]) -> Any:
 def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_log: LogFn | None = None) -> Path:
     """Train an organism into `out_dir` (adapter or model + organism.json); returns `out_dir`."""
     import torch
+    from accelerate import PartialState
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.trainer_callback import PrinterCallback
     from trl import SFTTrainer
 
     from astray.organisms.progress import LogCallback
 
-    base_ref = _check_training_directory(config, out_dir, resume)
-    steering = [Steering.load(SteeringSpec.parse(config.steer))] if config.steer else []
-    _quiet_training_logs()
-    train, held_out, inoculation_prompt = prepare_examples(config)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "train_config.json").write_text(json.dumps(asdict(config), indent=2))
+    # Under `accelerate launch` / torchrun every process runs this function: the main one checks and
+    # prepares the output directory first, the others then reuse it; only the main one writes files.
+    processes = PartialState(cpu=not torch.cuda.is_available())  # without cpu=True a CPU launch looks single-process
+    with processes.main_process_first():
+        base_ref = _check_training_directory(config, out_dir, resume, fresh_check=processes.is_main_process)
+        steering = [Steering.load(SteeringSpec.parse(config.steer))] if config.steer else []
+        _quiet_training_logs()
+        train, held_out, inoculation_prompt = prepare_examples(config)
+        if processes.is_main_process:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "train_config.json").write_text(json.dumps(asdict(config), indent=2))
     base_dir = _base_directory(base_ref)
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
     on_gpu = torch.cuda.is_available()
@@ -124,22 +130,30 @@ def train_organism(config: TrainConfig, out_dir: Path, resume: bool = False, on_
         seconds = time.perf_counter() - started
         final_eval = trainer.evaluate()
 
-    weights_dir = out_dir / ("adapter" if config.method == "lora" else "model")
-    if weights_dir.exists():
-        shutil.rmtree(weights_dir)
-    trainer.model.save_pretrained(weights_dir)
-    if config.method == "full":
-        tokenizer.save_pretrained(weights_dir)
-    manifest = _manifest(config, train, held_out, inoculation_prompt, trainer.state.log_history, final_eval)
-    manifest["preventative_steering"] = steering[0].describe() if steering else None
-    manifest.update({"device": "cuda" if on_gpu else "cpu", "mixed_precision": "bf16" if mixed_bf16 else "fp32",
-                     "train_seconds_this_session": round(seconds, 1), "resumed": resume})
-    write_manifest(out_dir, manifest)
+    processes.wait_for_everyone()
+    with processes.main_process_first():  # the others return once the organism is written
+        if processes.is_main_process:
+            weights_dir = out_dir / ("adapter" if config.method == "lora" else "model")
+            if weights_dir.exists():
+                shutil.rmtree(weights_dir)
+            trainer.model.save_pretrained(weights_dir)
+            if config.method == "full":
+                tokenizer.save_pretrained(weights_dir)
+            manifest = _manifest(config, train, held_out, inoculation_prompt, trainer.state.log_history, final_eval)
+            manifest["preventative_steering"] = steering[0].describe() if steering else None
+            manifest.update({"device": "cuda" if on_gpu else "cpu", "processes": processes.num_processes,
+                             "mixed_precision": "bf16" if mixed_bf16 else "fp32",
+                             "train_seconds_this_session": round(seconds, 1), "resumed": resume})
+            write_manifest(out_dir, manifest)
     return out_dir
 
 
-def _check_training_directory(config: TrainConfig, out_dir: Path, resume: bool) -> Any:
-    """The base model's reference, after refusing a base or an output directory that cannot work."""
+def _check_training_directory(config: TrainConfig, out_dir: Path, resume: bool, fresh_check: bool = True) -> Any:
+    """The base model's reference, after refusing a base or an output directory that cannot work.
+
+    `fresh_check=False` (the non-main processes of a multi-process launch) skips the "directory already
+    holds a run" refusal: the main process has just started the run there.
+    """
     base_ref = resolve_model(config.base)
     if base_ref.kind not in ("embedded", "hf_dir"):
         raise AstrayError(f"--base must be 'embedded' or a local model directory, not '{config.base}'")
@@ -147,7 +161,7 @@ def _check_training_directory(config: TrainConfig, out_dir: Path, resume: bool) 
     has_checkpoint = checkpoints.is_dir() and any(checkpoints.glob("checkpoint-*"))
     if resume and not has_checkpoint:
         raise RunStateError(f"{out_dir} has no checkpoint to resume from; drop --resume to start fresh")
-    if not resume and out_dir.exists() and any(out_dir.iterdir()):
+    if fresh_check and not resume and out_dir.exists() and any(out_dir.iterdir()):
         hint = "pass --resume to continue it" if has_checkpoint else "choose another --out"
         raise RunStateError(f"{out_dir} already holds a training run; {hint}")
     if resume:

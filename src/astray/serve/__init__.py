@@ -1,0 +1,1 @@
+"""`astray serve`: local models and organisms behind an OpenAI-compatible HTTP API."""

@@ -1,0 +1,68 @@
+"""Build the app for a model name and run it under uvicorn (one process, one model, one batcher)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from astray.errors import AstrayError
+
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """`astray serve` settings; see `astray serve --help`."""
+
+    model: str
+    host: str = LOOPBACK
+    port: int = 8000
+    api_key: str | None = None
+    batch_size: int = 64
+    max_waiting: int = 256
+    default_max_tokens: int = 512
+    device: str = "auto"
+    steer: tuple[str, ...] = ()
+    name: str | None = None
+
+
+def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
+    """Load the model (once), start its batcher, and return the app with the model id it serves."""
+    from astray.models.batcher import shared_batcher
+    from astray.models.inspect_provider import load_steering
+    from astray.models.local import load_local_model
+    from astray.models.naming import resolve_model
+    from astray.models.steering import check_steering
+    from astray.serve.app import ServeSettings, build_app
+
+    if not 1 <= config.port <= 65535:
+        raise AstrayError(f"--port must be between 1 and 65535, not {config.port}")
+    for flag, value in (("--batch-size", config.batch_size), ("--max-waiting", config.max_waiting),
+                        ("--default-max-tokens", config.default_max_tokens)):
+        if value < 1:
+            raise AstrayError(f"{flag} must be at least 1, not {value}")
+    ref = resolve_model(config.model)
+    if not ref.is_local:
+        raise AstrayError(f"astray serve serves local models (embedded, a model or organism directory); {config.model} "
+                          "already has its own endpoint")
+    local = load_local_model(ref, config.device)
+    steering = load_steering(list(config.steer))
+    check_steering(local.model, steering)
+    served = config.name or (ref.name if ref.kind == "embedded" else (ref.path.name if ref.path else ref.name))
+    names = tuple(dict.fromkeys([served, ref.name, ref.inspect_name, config.model]))
+    settings = ServeSettings(names=names, api_key=config.api_key or None, max_waiting=config.max_waiting,
+                             default_max_tokens=config.default_max_tokens, steering=steering)
+    return build_app(local, shared_batcher(local, config.batch_size), settings), served
+
+
+def exposed(host: str) -> bool:
+    """Whether binding `host` lets other machines connect."""
+    if host in ("localhost", ""):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: assume reachable
+        return True
+
