@@ -72,25 +72,6 @@ class DecodeRow:
     _logprobs: list[tuple[int, float, list[tuple[int, float]]]] = field(default_factory=list, repr=False)
 
 
-@torch.inference_mode()
-def generate_batch(
-    model: torch.nn.Module,
-    tokenizer: object,
-    prompts: list[list[int]],
-    settings: SamplingSettings,
-    seeds: list[int | None],
-    eos_ids: set[int],
-    pad_id: int,
-) -> list[Generation]:
-    """Decode a batch of already-tokenized prompts with shared settings; one `Generation` per prompt, in order."""
-    batch = RunningBatch(model, tokenizer, eos_ids, pad_id)
-    batch.add([DecodeRow(prompt, settings, seed, tag=index) for index, (prompt, seed) in enumerate(zip(prompts, seeds, strict=True))])
-    results: dict[int, Generation] = {}
-    while batch.size:
-        results.update((row.tag, generation) for row, generation in batch.step())
-    return [results[index] for index in range(len(prompts))]
-
-
 class RunningBatch:
     """Rows decoding together; `add` lets new rows join at any step, `step` advances every row by one token.
 
