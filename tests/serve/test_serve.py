@@ -187,3 +187,24 @@ def test_the_command_serves_and_refuses_remote_models(tmp_path):
     refused = subprocess.run([sys.executable, "-m", "astray.cli", "serve", "mockllm/model"], capture_output=True, text=True)
     assert refused.returncode != 0 and "serves local models" in refused.stderr + refused.stdout
     assert "Traceback" not in refused.stderr
+
+
+ENDLESS = [{"role": "user", "content": "Repeat the word 'hello' 1000 times."}]  # greedy: > 600 tokens
+
+
+def test_a_client_that_hangs_up_stops_its_decoding(base_url):
+    """A long answer whose client leaves after a second stops within a few steps instead of decoding on
+    to max_tokens (which would take minutes here)."""
+    health = base_url.removesuffix("/v1") + "/health"
+    body = {"model": "embedded", "messages": ENDLESS, "max_tokens": 6000, "temperature": 0}
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{base_url}/chat/completions", json=body, headers={"Authorization": "Bearer none"}, timeout=1.5)
+    assert httpx.get(health, timeout=2).json()["outstanding"] == 1  # still decoding when the client left
+    deadline = time.monotonic() + 10
+    while httpx.get(health, timeout=2).json()["outstanding"]:
+        assert time.monotonic() < deadline, "the abandoned answer is still decoding"
+        time.sleep(0.1)
+    assert time.monotonic() - started < 12
+    again = client(base_url).chat.completions.create(model="embedded", messages=QUESTION, max_tokens=4, seed=2)
+    assert again.choices[0].message.content  # the worker carries on serving

@@ -15,9 +15,9 @@ import queue
 import threading
 import weakref
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 
-from astray.models.generation import DecodeRow, Generation
+from astray.models.generation import DecodeRow, Generation, RunningBatch
 from astray.models.local import ChatRequest, LocalModel
 
 _GATHER_SECONDS = 0.05  # when idle, wait this long for company before the first step
@@ -32,6 +32,7 @@ class RequestBatcher:
         self._queue: queue.Queue[tuple[ChatRequest, Future[Generation]]] = queue.Queue()
         self._held: deque[tuple[ChatRequest, Future[Generation]]] = deque()
         self._busy = 0  # requests submitted and not yet answered
+        self._abandoned: set[Future[Generation]] = set()  # running requests whose caller went away
         self._count_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="astray-batcher", daemon=True)
         self._thread.start()
@@ -48,6 +49,13 @@ class RequestBatcher:
         future.add_done_callback(self._answered)
         self._queue.put((request, future))
         return future
+
+    def abandon(self, future: Future[Generation]) -> None:
+        """The caller no longer wants this answer (a client disconnected): a waiting request is cancelled,
+        a decoding one leaves the batch at the next step; either way it ends cancelled."""
+        if not future.cancel() and not future.done():
+            with self._count_lock:
+                self._abandoned.add(future)
 
     async def submit(self, request: ChatRequest) -> Generation:
         return await asyncio.wrap_future(self.submit_future(request))
@@ -81,6 +89,17 @@ class RequestBatcher:
                     continue
             for row, generation in finished:
                 row.tag.set_result(generation)
+            self._drop_abandoned(batch)
+
+    def _drop_abandoned(self, batch: RunningBatch) -> None:
+        with self._count_lock:
+            abandoned, self._abandoned = self._abandoned, set()
+        if not abandoned:
+            return
+        batch.drop(abandoned)
+        for future in abandoned:
+            if not future.done():
+                future.set_exception(CancelledError("the caller went away"))
 
     def _take_new(self, block: bool) -> None:
         """Move submitted requests to the held queue; when idle, wait for one and a little company."""

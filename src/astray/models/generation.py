@@ -94,6 +94,18 @@ class RunningBatch:
         """Rows still decoding."""
         return sum(self._live)
 
+    def drop(self, tags: set[Any]) -> int:
+        """Stop decoding the live rows whose tag is in `tags` (their callers went away); returns how many.
+        Their cache rows go at the next compaction."""
+        dropped = 0
+        for index, row in enumerate(self.rows):
+            if self._live[index] and row.tag in tags:
+                self._live[index] = False
+                dropped += 1
+        if dropped and not self.size:
+            self._clear()
+        return dropped
+
     def can_join(self) -> bool:
         """Whether rows can join now: always when idle, mid-flight only for plain growing caches."""
         return not self.rows or _mergeable(self._past)

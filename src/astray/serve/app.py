@@ -14,7 +14,7 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,32 @@ from astray.models.generation import Generation, SamplingSettings, TokenLogprob
 from astray.models.local import ChatRequest, LocalModel
 from astray.models.steering import Steering
 from astray.serve.schema import ChatCompletionBody, CompletionBody, RequestError
+
+DISCONNECT_POLL_SECONDS = 0.5  # how often a waiting request checks that its client is still there
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its answer was ready."""
+
+
+class RequireKey:
+    """Refuse /v1 requests without the bearer key (401). A plain ASGI middleware: Starlette's
+    BaseHTTPMiddleware would hide the client's disconnect from the handlers, so abandoned answers would
+    decode on."""
+
+    def __init__(self, app: Any, key: str | None) -> None:
+        self.app, self.key = app, key
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if self.key and scope["type"] == "http" and scope["path"].startswith("/v1"):
+            given = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+            token = given[7:] if given.lower().startswith("bearer ") else ""
+            if not hmac.compare_digest(token.encode(), self.key.encode()):
+                refusal = _error(401, "Incorrect or missing API key: send 'Authorization: Bearer <key>'",
+                                 code="invalid_api_key", kind="authentication_error")
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 @dataclass(frozen=True)
@@ -47,15 +73,7 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
     started = int(time.time())
     fingerprint = f"astray-{_version()}"
 
-    @app.middleware("http")
-    async def require_key(request: Request, call_next: Any) -> Any:
-        if settings.api_key and request.url.path.startswith("/v1"):
-            given = request.headers.get("authorization", "")
-            token = given[7:] if given.lower().startswith("bearer ") else ""
-            if not hmac.compare_digest(token.encode(), settings.api_key.encode()):
-                return _error(401, "Incorrect or missing API key: send 'Authorization: Bearer <key>'", code="invalid_api_key",
-                              kind="authentication_error")
-        return await call_next(request)
+    app.add_middleware(RequireKey, key=settings.api_key)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -71,6 +89,10 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
         headers = {"Retry-After": "1"} if error.status == 503 else None
         return _error(error.status, error.message, param=error.param, code=error.code, headers=headers,
                       kind="server_error" if error.status >= 500 else "invalid_request_error")
+
+    @app.exception_handler(ClientGone)
+    async def gone(_request: Request, _error: ClientGone) -> JSONResponse:
+        return _error(499, "the client closed the request", code="client_closed_request")  # nobody reads it
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -94,14 +116,14 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
         return _model_card(settings.names[0], started)
 
     @app.post("/v1/chat/completions", response_model=None)
-    async def chat_completions(body: ChatCompletionBody) -> JSONResponse | StreamingResponse:
+    async def chat_completions(body: ChatCompletionBody, http: Request) -> JSONResponse | StreamingResponse:
         body.refuse_unsupported()
         _check_model(body.model, settings)
         prompt = _encoded(lambda: model.encode_chat(body.chat()), "messages")
         sampling = _sampling(model, body, len(prompt), body.token_cap(), settings,
                              logprobs=body.logprobs, top_logprobs=body.top_logprobs or 0)
         requests = [ChatRequest([], sampling, _seed(body.seed, i), settings.steering, body.stops(), prompt) for i in range(body.n)]
-        generations = await _generate(batcher, requests, settings)
+        generations = await _generate(batcher, requests, settings, http.is_disconnected)
         answer_id, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         choices = [_chat_choice(i, g) for i, g in enumerate(generations)]
         usage = _usage(len(prompt), generations)
@@ -111,7 +133,7 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
                              "system_fingerprint": fingerprint, "choices": choices, "usage": usage})
 
     @app.post("/v1/completions", response_model=None)
-    async def completions(body: CompletionBody) -> JSONResponse | StreamingResponse:
+    async def completions(body: CompletionBody, http: Request) -> JSONResponse | StreamingResponse:
         body.refuse_unsupported()
         _check_model(body.model, settings)
         prompts = body.prompts()
@@ -127,7 +149,7 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
             for i in range(body.n):
                 requests.append(ChatRequest([], sampling, _seed(body.seed, i), settings.steering, body.stops(), ids))
                 texts.append(prompt if isinstance(prompt, str) else "")
-        generations = await _generate(batcher, requests, settings)
+        generations = await _generate(batcher, requests, settings, http.is_disconnected)
         answer_id, created = f"cmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         choices = [_text_choice(i, g, len(text)) for i, (g, text) in enumerate(zip(generations, texts, strict=True))]
         usage = _usage(prompt_tokens, generations)
@@ -179,12 +201,26 @@ def _seed(seed: int | None, choice: int) -> int | None:
     return None if seed is None else seed + choice
 
 
-async def _generate(batcher: RequestBatcher, requests: list[ChatRequest], settings: ServeSettings) -> list[Generation]:
+async def _generate(batcher: RequestBatcher, requests: list[ChatRequest], settings: ServeSettings,
+                    disconnected: Callable[[], Awaitable[bool]]) -> list[Generation]:
+    """The answers; when the client goes away first, its rows leave the batch instead of decoding on."""
     if batcher.outstanding + len(requests) > settings.max_waiting:
         raise RequestError(f"the server is at capacity ({batcher.outstanding} answers in progress or waiting, limit "
                            f"{settings.max_waiting}); retry shortly", code="server_overloaded", status=503)
-    futures = [asyncio.wrap_future(batcher.submit_future(request)) for request in requests]
-    return list(await asyncio.gather(*futures))
+    futures = [batcher.submit_future(request) for request in requests]
+    answers = asyncio.gather(*map(asyncio.wrap_future, futures))
+    try:
+        while True:
+            done, _ = await asyncio.wait({answers}, timeout=DISCONNECT_POLL_SECONDS)
+            if done:
+                return list(answers.result())
+            if await disconnected():
+                raise ClientGone()
+    except BaseException:  # the client left, or the server is stopping this handler
+        for future in futures:
+            batcher.abandon(future)
+        answers.cancel()
+        raise
 
 
 # -- responses --------------------------------------------------------------------------------------
