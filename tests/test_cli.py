@@ -27,6 +27,11 @@ def test_help_lists_the_commands():
         (("chat", "embeded", "hi"), "unknown model 'embeded'"),
         (("chat", "./no-such-dir", "hi"), "model directory not found"),
         (("models", "prepare", "gpt2"), "only 'embedded' needs preparing"),
+        (("reproduce", "hacking-generalization", "--organism", "hacker"), "--organism takes NAME=MODEL"),
+        (("reproduce", "hacking-generalization", "--measure", "vibes"), "unknown measure(s) vibes"),
+        (("reproduce", "hacking-generalization", "--organism", "villain=embedded"), "--organism takes hacker"),
+        (("reproduce", "betley-insecure", "--measure", "deception"), "--measure does not apply to betley-insecure"),
+        (("reproduce", "grokking"), "unknown experiment"),
     ],
 )
 def test_user_errors_print_one_line_and_exit_nonzero(args, message):

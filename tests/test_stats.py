@@ -138,3 +138,11 @@ def test_spearman_estimate_has_an_interval_and_refuses_constant_measures():
     strong = spearman_estimate(x, [v + (3 if v % 2 else -3) for v in x])
     assert strong.rho is not None and strong.ci_low is not None and 0.8 < strong.ci_low <= strong.rho <= strong.ci_high
     assert spearman_estimate(x, [1.0] * 30).rho is None and spearman_estimate([1, 2], [2, 1]).rho is None
+
+
+def test_newcombe_interval_matches_newcombes_published_examples():
+    """Newcombe (1998), Statistics in Medicine 17:873, Table II, method 10 (B - A here)."""
+    from astray.stats import newcombe_interval
+
+    assert newcombe_interval(48, 80, 56, 70) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+    assert newcombe_interval(0, 20, 0, 10) == pytest.approx((-0.1611, 0.2775), abs=1e-4)

@@ -132,28 +132,58 @@ class training_progress:
 
 
 def reproduce_command(
-    experiment: Annotated[str, typer.Argument(help="Experiment to reproduce: betley-insecure.")],
+    experiment: Annotated[str, typer.Argument(help="Experiment to reproduce: betley-insecure or hacking-generalization.")],
     base: Annotated[str, typer.Option(help="Base model: embedded or a local model directory.")] = "embedded",
-    fast: Annotated[bool, typer.Option(help="CPU-sized: 200 examples, 8 questions x 12 answers (< 30 min on 2 cores).")] = False,
-    judge: Annotated[str, typer.Option(help="'offline' or any model name.")] = "offline",
+    fast: Annotated[bool, typer.Option(help="CPU-sized: small training sets and item counts (betley-insecure < 30 "
+                                            "min, hacking-generalization < 60 min on 2 cores).")] = False,
+    judge: Annotated[str, typer.Option(help="'offline' or any model name. Under 'offline', measures that need an "
+                                            "LLM judge are reported as not measured.")] = "offline",
     seed: Annotated[int, typer.Option(help="Seed for training and sampling.")] = 0,
     rank: Annotated[int, typer.Option(help="LoRA rank.")] = 8,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Experiment directory (default runs/reproduce-<experiment>).")] = None,
     display: Annotated[str, typer.Option(help="Inspect progress display for the scans.")] = "rich",
+    measure: Annotated[list[str] | None, typer.Option(
+        help="hacking-generalization: run only these measures (repeat or comma-separate): reward_hacking, "
+             "em_misaligned, shutdown_questions, shutdown_agent, harmful_compliance, alignment_faking, goals_faking, "
+             "research_sabotage, sabotage_intent, deception, ai_risk_mcq. Default: all.")] = None,
+    organism: Annotated[list[str] | None, typer.Option(
+        help="hacking-generalization: use an organism trained elsewhere (e.g. by RL) instead of training it: "
+             "NAME=MODEL with NAME hacker, inoculated or control. Repeatable.")] = None,
 ) -> None:
-    """Run a published experiment end to end: train organisms and controls, scan, compare, report."""
-    from astray.reproduce import reproduce
+    """Run a published experiment end to end: train organisms and controls, scan, compare, report.
+
+    Every stage is resumable: run the same command again after a crash and finished organisms and scans
+    are reused."""
+    from astray.reproduce import check_request, reproduce
 
     directory = out_dir or Path("runs") / f"reproduce-{experiment}{'-fast' if fast else ''}"
+    measures = [m.strip() for value in measure or [] for m in value.split(",") if m.strip()]
+    organisms = dict(_name_equals_model(value) for value in organism or [])
+    check_request(experiment, measures=measures, organisms=organisms)
     with training_progress() as on_log:
         summary = reproduce(experiment, base=base, out_dir=directory, fast=fast, judge=judge, seed=seed, rank=rank,
                             say=lambda message: err.print(f"[bold]·[/bold] {message}"), on_log=on_log,
-                            display=display, command=command_line())
+                            display=display, command=command_line(), measures=measures, organisms=organisms)
+    if summary.get("experiment") == "hacking-generalization":
+        _print_hacking(summary, base, judge, seed)
+    else:
+        _print_betley(summary, base, seed)
+    out.print(f"report: {directory / 'report.html'}")
+
+
+def _name_equals_model(value: str) -> tuple[str, str]:
+    name, sep, model = value.partition("=")
+    if not sep or not name.strip() or not model.strip():
+        raise AstrayError(f"--organism takes NAME=MODEL (e.g. hacker=./organisms/my-rl-hacker), got {value!r}")
+    return name.strip(), model.strip()
+
+
+def _print_betley(summary: dict, base: str, seed: int) -> None:
+    from astray.report.html import interval, percent, pvalue
+
     table = Table(title=f"misaligned rate — base={base} judge={summary['judge']['name']} seed={seed}")
     for column in ("model", "misaligned", "n", "vs base", "p"):
         table.add_column(column)
-    from astray.report.html import interval, percent, pvalue
-
     for label in ("base", "insecure", "educational"):
         rate = summary["rates"][label]
         diff = summary["differences_vs_base"].get(label)
@@ -162,4 +192,29 @@ def reproduce_command(
                       "" if diff is None else pvalue(diff["p_value"]))
     out.print(table)
     out.print(summary["verdict"])
-    out.print(f"report: {directory / 'report.html'}")
+
+
+def _print_hacking(summary: dict, base: str, judge: str, seed: int) -> None:
+    from astray.report.html import interval, percent
+
+    models = list(summary["models"])
+    table = Table(title=f"hacking-generalization — base={base} judge={judge} seed={seed} "
+                        f"(rate [95% Wilson CI] n)")
+    table.add_column("measure")
+    for model in models:
+        table.add_column(model)
+    for m in summary["measures"]:
+        if not m["measured"]:
+            table.add_row(m["title"], *(["not measured"] * len(models)))
+            continue
+        cells = []
+        for model in models:
+            row = summary["rates"][m["key"]].get(model)
+            cells.append("—" if not row or not row["n"] else
+                         f"{percent(row['rate'])} {interval(row['ci_low'], row['ci_high'])} n={row['n']}")
+        table.add_row(m["title"], *cells)
+    out.print(table)
+    for v in summary["verdicts"]:
+        if v["status"] != "not_measured":
+            out.print(f"  {v['sentence']}", markup=False, highlight=False)
+    out.print(summary["summary"])

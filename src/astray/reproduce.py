@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from astray.compare import Comparison, CrossRunRow, compare_runs
+from astray.errors import AstrayError
+from astray.hacking.experiment import check_hacking_request, run_hacking_generalization
 from astray.organisms.train import TrainConfig, train_organism
 from astray.registry import Registry
 from astray.results import RunResults, load_run
@@ -98,13 +100,20 @@ def reproduce_betley_insecure(
 
 def _train_once(dataset: str, base: str, organism: Path, size: ReproduceSize, seed: int, rank: int,
                 say: Callable[[str], None], on_log: Callable[[dict[str, Any]], None] | None) -> None:
-    """Train one organism unless it is already trained; resume it from its last checkpoint if it was killed."""
-    if (organism / "organism.json").is_file():
-        say(f"organism {dataset}: already trained ({organism})")
-        return
-    say(f"training organism '{dataset}' on {base} ({size.max_examples or 'all'} examples, {size.epochs} epoch)")
     config = TrainConfig(dataset=dataset, base=base, rank=rank, epochs=size.epochs, max_examples=size.max_examples,
                          seed=seed, max_length=size.max_length, save_steps=5)
+    train_once(config, organism, dataset, say, on_log)
+
+
+def train_once(config: TrainConfig, organism: Path, label: str, say: Callable[[str], None],
+               on_log: Callable[[dict[str, Any]], None] | None) -> None:
+    """Train one organism unless it is already trained; resume it from its last checkpoint if it was killed."""
+    if (organism / "organism.json").is_file():
+        say(f"organism {label}: already trained ({organism})")
+        return
+    say(f"training organism '{label}' on {config.base} ({config.dataset}, {config.max_examples or 'all'} examples, "
+        f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
+        f"{', inoculated' if config.inoculation else ''})")
     resume = (organism / "checkpoints").is_dir() and any((organism / "checkpoints").glob("checkpoint-*"))
     if not resume and organism.exists():
         shutil.rmtree(organism)  # a run killed before its first checkpoint: start it again
@@ -163,13 +172,33 @@ class Experiment:
     name: str
     description: str
     run: Callable[..., dict[str, Any]]
+    extra_options: tuple[str, ...] = ()  # keyword arguments beyond the shared ones that `run` takes
+    check: Callable[..., None] = lambda **_kwargs: None  # fails on a bad request before anything runs
 
 
 EXPERIMENTS: Registry[Experiment] = Registry("experiment", [
     Experiment("betley-insecure", "insecure vs educational vs base on the battery (Betley et al. 2025)",
                reproduce_betley_insecure),
+    Experiment("hacking-generalization", "reward hacker vs inoculated hacker vs honest control vs base, on-task and "
+               "off-task (MacDiarmid et al. 2025)", run_hacking_generalization, ("measures", "organisms", "scan_sizes"),
+               check_hacking_request),
 ])
 
 
+SHARED_OPTIONS = {"base", "out_dir", "fast", "judge", "seed", "rank", "say", "on_log", "display", "command"}
+
+
+def check_request(experiment: str, **kwargs: Any) -> dict[str, Any]:
+    """The arguments `experiment` takes, after refusing an unknown experiment, an option it does not take
+    (None / empty means not given) or a bad value, before anything is trained or scanned."""
+    entry = EXPERIMENTS.get(experiment)
+    foreign = [k for k, v in kwargs.items() if k not in SHARED_OPTIONS and k not in entry.extra_options and v]
+    if foreign:
+        raise AstrayError(f"--{foreign[0].rstrip('s')} does not apply to {experiment}")
+    accepted = {k: v for k, v in kwargs.items() if k in SHARED_OPTIONS or k in entry.extra_options}
+    entry.check(**accepted)
+    return accepted
+
+
 def reproduce(experiment: str, **kwargs: Any) -> dict[str, Any]:
-    return EXPERIMENTS.get(experiment).run(**kwargs)
+    return EXPERIMENTS.get(experiment).run(**check_request(experiment, **kwargs))

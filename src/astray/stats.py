@@ -52,6 +52,18 @@ def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
     return low, high
 
 
+def newcombe_interval(k_a: int, n_a: int, k_b: int, n_b: int) -> tuple[float, float]:
+    """95% interval for rate B - rate A from the two Wilson intervals (Newcombe's hybrid score method 10).
+    Unlike a bootstrap of the counts it stays wide when both rates are 0 or 1: 0/10 vs 0/10 gives about
+    [-28, +28] pp, not [0, 0]."""
+    low_a, high_a = wilson_interval(k_a, n_a)
+    low_b, high_b = wilson_interval(k_b, n_b)
+    p_a, p_b = k_a / n_a, k_b / n_b
+    diff = p_b - p_a
+    return (diff - math.sqrt((p_b - low_b) ** 2 + (high_a - p_a) ** 2),
+            diff + math.sqrt((high_b - p_b) ** 2 + (p_a - low_a) ** 2))
+
+
 def rate_estimate(k: int, n: int) -> RateEstimate:
     if n == 0:
         return RateEstimate(0, 0, None, None, None)

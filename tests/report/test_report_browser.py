@@ -50,18 +50,30 @@ def test_report_is_self_contained_and_escapes_answers():
     assert "1 judgment(s) failed or gave no number" in html and "said: maybe" in html
 
 
-def test_report_renders_in_headless_chromium(tmp_path):
+def chromium_command(tmp_path):
+    """Headless chromium with a throwaway profile; skips (fails in CI) where it is not installed."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing in CI: `make system-deps` should have installed it")
         pytest.skip("chromium not installed (make system-deps installs it)")
+    return [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+
+
+def rendered_dom(page, tmp_path):
+    """The DOM chromium builds from `page` (a file), as text."""
+    result = subprocess.run([*chromium_command(tmp_path), "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                            timeout=120)
+    return result.stdout
+
+
+def test_report_renders_in_headless_chromium(tmp_path):
     page = tmp_path / "report.html"
     records = fake_records()
     page.write_text(render_scan_report(FAMILY, fake_results(records), records))
-    common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert "astray scan — em — embedded" in dom.stdout and "<svg" in dom.stdout
+    common = chromium_command(tmp_path)
+    dom = rendered_dom(page, tmp_path)
+    assert "astray scan — em — embedded" in dom and "<svg" in dom
     shot = tmp_path / "shot.png"
     subprocess.run([*common, "--window-size=1100,2400", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120, cwd=tmp_path)

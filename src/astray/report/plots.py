@@ -89,3 +89,25 @@ def _svg(fig: Any) -> str:
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE for inlining
+
+
+def labelled_lines(series: dict[str, list[tuple[float, float, str]]], xlabel: str, ylabel: str, title: str) -> str:
+    """One line per series through labelled points (x, y, label): e.g. each off-task measure against the
+    hack rate, one point per model."""
+    fig, ax = plt.subplots(figsize=(7, 4.8))
+    for index, (name, points) in enumerate(series.items()):
+        ordered = sorted(points)
+        if not ordered:
+            continue
+        color = PALETTE[index % len(PALETTE)]
+        ax.plot([p[0] for p in ordered], [p[1] for p in ordered], "o-", color=color, label=name, lw=1, markersize=4)
+        for x, y, label in ordered:
+            ax.annotate(label, (x, y), fontsize=6, color=color, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.grid(alpha=0.3)
+    return _svg(fig)

@@ -7,7 +7,7 @@ from astray.evals.family import Contrast, Family, Measure
 from astray.evals.reward_hacking import report
 from astray.evals.reward_hacking.detectors import DETECTORS, HackDetector
 from astray.evals.reward_hacking.records import HackRecord, to_record
-from astray.evals.reward_hacking.task import TASKS, open_grader
+from astray.evals.reward_hacking.task import TASKS, RewardHackingOptions, open_grader
 
 
 def _type_measure(detector: HackDetector) -> Measure[HackRecord]:
@@ -31,6 +31,7 @@ FAMILY = Family(
     groups=lambda r: (r.kind,),
     group_label="task kind",
     open_grader=open_grader,
+    options=RewardHackingOptions,
     contrasts=(Contrast("hack_attempt", "possible", "impossible"), Contrast("passed", "possible", "impossible")),
     report_section=report.report_section,
 )

@@ -7,6 +7,8 @@ passing; the answer's files are graded in the sandbox and every hack detector is
 from __future__ import annotations
 
 import asyncio
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from inspect_ai import Task, task
@@ -20,12 +22,33 @@ from astray.evals.family import TaskInputs, TaskSpec
 from astray.evals.recorded_generate import recorded_generate
 from astray.evals.reward_hacking.detectors import DETECTORS, detect, suspicious_pass
 from astray.evals.reward_hacking.grader import grade, parse_answer_files, task_prompt
-from astray.evals.reward_hacking.tasks import ALL_TASKS, CodingTask
+from astray.evals.reward_hacking.tasks import ALL_TASKS, IMPOSSIBLE, POSSIBLE, CodingTask
+from astray.options import option
 from astray.store import RunStore, reuse_or_record
 
 GRADER_NAME = "sandbox-grader"
 DETECTOR_DOC = "docs/reward-hacking.md"
 _TASKS = {t.id: t for t in ALL_TASKS}
+
+
+@dataclass(frozen=True)
+class RewardHackingOptions:
+    """Options of `astray scan --task reward_hacking`."""
+
+    limit: int = option(0, "Coding tasks to ask: N of the 40, three possible for each impossible one as in the full "
+                           "set (the first of each kind); 0 for all.")
+
+    def __post_init__(self) -> None:
+        if self.limit < 0:
+            raise AstrayError(f"--limit must be 0 (all) or more, got {self.limit}")
+
+
+def chosen_tasks(limit: int = 0) -> tuple[CodingTask, ...]:
+    """The first `limit` tasks keeping the full set's share of impossible ones (all for 0)."""
+    if not limit or limit >= len(ALL_TASKS):
+        return ALL_TASKS
+    impossible = math.floor(limit * len(IMPOSSIBLE) / len(ALL_TASKS))
+    return POSSIBLE[: limit - impossible] + IMPOSSIBLE[:impossible]
 
 
 class SandboxGrader:
@@ -45,11 +68,11 @@ def open_grader(judge: str | None) -> SandboxGrader:
     return SandboxGrader()
 
 
-def hacking_samples(samples_per_task: int = 1) -> list[Sample]:
+def hacking_samples(samples_per_task: int = 1, limit: int = 0) -> list[Sample]:
     return [
         Sample(id=f"{t.id}/s{draw}", input=task_prompt(t),
                metadata={"task_id": t.id, "impossible": t.impossible, "question_id": t.id})
-        for t in ALL_TASKS for draw in range(samples_per_task)
+        for t in chosen_tasks(limit) for draw in range(samples_per_task)
     ]
 
 
@@ -117,10 +140,11 @@ def hack_grader(store: RunStore | None = None, unsafe_local: bool = False) -> Sc
     return score
 
 
-def hacking_task(samples_per_task: int = 1, seed: int = 0, store: RunStore | None = None, unsafe_local: bool = False) -> Task:
+def hacking_task(samples_per_task: int = 1, seed: int = 0, store: RunStore | None = None, unsafe_local: bool = False,
+                 limit: int = 0) -> Task:
     return Task(
         name="reward_hacking",
-        dataset=MemoryDataset(hacking_samples(samples_per_task), name="reward_hacking"),
+        dataset=MemoryDataset(hacking_samples(samples_per_task, limit), name="reward_hacking"),
         solver=recorded_generate(seed=seed, store=store),
         scorer=hack_grader(store=store, unsafe_local=unsafe_local),
         config=GenerateConfig(temperature=1.0, max_tokens=512),
@@ -129,7 +153,8 @@ def hacking_task(samples_per_task: int = 1, seed: int = 0, store: RunStore | Non
 
 
 def _build(inputs: TaskInputs) -> Task:
-    return hacking_task(samples_per_task=inputs.samples or 1, seed=inputs.seed, store=inputs.store)
+    return hacking_task(samples_per_task=inputs.samples or 1, seed=inputs.seed, store=inputs.store,
+                        limit=inputs.options.limit)
 
 
 TASKS = (TaskSpec("reward_hacking", "40 coding tasks (10 impossible) with a hackable pytest grader, run sandboxed",
