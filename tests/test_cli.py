@@ -32,6 +32,7 @@ def test_help_lists_the_commands():
         (("reproduce", "hacking-generalization", "--organism", "villain=embedded"), "--organism takes hacker"),
         (("reproduce", "betley-insecure", "--measure", "deception"), "--measure does not apply to betley-insecure"),
         (("reproduce", "grokking"), "unknown experiment"),
+        (("reproduce", "hacking-generalization", "--base", "openai/gpt-4o"), "is not a local model"),
     ],
 )
 def test_user_errors_print_one_line_and_exit_nonzero(args, message):

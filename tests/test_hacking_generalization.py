@@ -125,9 +125,11 @@ def test_bad_requests_fail_before_anything_runs(tmp_path):
         _run(tmp_path / "a", measures=["shutdown_vibes"])
     with pytest.raises(AstrayError, match="--organism takes"):
         _run(tmp_path / "b", organisms={"villain": "planted/x"})
+    with pytest.raises(AstrayError, match="cannot train control from it"):
+        _run(tmp_path / "d", organisms={"hacker": "planted/hacker", "inoculated": "planted/inoculated"})
     with pytest.raises(AstrayError, match="does not apply to betley-insecure"):
         reproduce("betley-insecure", base="embedded", out_dir=tmp_path / "c", fast=True, measures=["deception"])
-    assert not (tmp_path / "a").exists() and not (tmp_path / "c").exists()
+    assert not any((tmp_path / name).exists() for name in "abcd")
 
 
 def test_measures_needing_an_llm_judge_are_reported_not_measured(tmp_path):

@@ -159,7 +159,7 @@ def reproduce_command(
     directory = out_dir or Path("runs") / f"reproduce-{experiment}{'-fast' if fast else ''}"
     measures = [m.strip() for value in measure or [] for m in value.split(",") if m.strip()]
     organisms = dict(_name_equals_model(value) for value in organism or [])
-    check_request(experiment, measures=measures, organisms=organisms)
+    check_request(experiment, base=base, measures=measures, organisms=organisms)
     with training_progress() as on_log:
         summary = reproduce(experiment, base=base, out_dir=directory, fast=fast, judge=judge, seed=seed, rank=rank,
                             say=lambda message: err.print(f"[bold]·[/bold] {message}"), on_log=on_log,

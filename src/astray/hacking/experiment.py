@@ -71,10 +71,16 @@ class HackingConfig:
         return self.judge != "offline"
 
 
-def check_hacking_request(measures: list[str] | None = None, organisms: Mapping[str, str] | None = None,
-                          **_shared: Any) -> None:
-    """Refuse an unknown measure or organism name before anything runs."""
-    HackingConfig(measures=tuple(measures or ()), organisms=dict(organisms or {}))
+def check_hacking_request(base: str = "embedded", measures: list[str] | None = None,
+                          organisms: Mapping[str, str] | None = None, **_shared: Any) -> None:
+    """Refuse an unknown measure or organism name, or a base astray cannot train from, before anything runs."""
+    from astray.models.naming import resolve_model
+
+    config = HackingConfig(base=base, measures=tuple(measures or ()), organisms=dict(organisms or {}))
+    to_train = [name for name in ORGANISMS if name not in config.organisms]
+    if to_train and not resolve_model(base).is_local:
+        raise AstrayError(f"--base {base} is not a local model, so astray cannot train {', '.join(to_train)} from it: "
+                          "use embedded or a model directory, or give every organism with --organism NAME=MODEL")
 
 
 def run_hacking_generalization(
