@@ -24,6 +24,7 @@ from typing import Any
 from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
+from astray.models.devices import check_device_name
 from astray.options import option, option_fields, required
 from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
 from astray.store import RunStore
@@ -57,8 +58,7 @@ class ScanConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
-        if self.device.strip().lower() not in ("auto", "cpu", "cuda") and not self.device.lower().startswith("cuda:"):
-            raise AstrayError(f"--device {self.device!r} is not one of auto, cpu, cuda or cuda:N")
+        check_device_name(self.device)
         if self.steer is not None:
             from astray.models.steering import SteeringSpec  # torch: only when steering
 
@@ -130,10 +130,11 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     ref = resolve_model(config.model)
     if not ref.is_local and config.device.strip().lower() != "auto":
         raise AstrayError(f"--device applies to local models; {config.model} runs wherever its provider runs it")
+    device = None
     if ref.is_local:
         from astray.models.devices import choose_device
 
-        choose_device(config.device)  # a missing GPU fails before anything loads
+        device = choose_device(config.device)  # a missing GPU fails before anything loads
     steering = _steering(config, ref)
     _refuse_foreign_directory(out_dir)
     grader = family.open_grader(config.judge)
@@ -144,7 +145,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
 
     started = time.perf_counter()
     log, where = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples, config.steer,
-                              config.device)
+                              device)
     eval_seconds = time.perf_counter() - started
     order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
     samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
@@ -189,8 +190,9 @@ def _steering(config: ScanConfig, ref: Any) -> Any:
 
 
 def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: int | None, max_samples: int,
-                 steer: str | None = None, device: str = "auto") -> tuple[Any, dict[str, Any]]:
-    """The finished Inspect log, and where a local model ran (`{"device": {...}}`; empty for remote models)."""
+                 steer: str | None = None, device: Any = None) -> tuple[Any, dict[str, Any]]:
+    """The finished Inspect log, and where a local model ran (`{"device": {...}}`; empty for remote models).
+    `device` is the torch device run_scan chose for a local model (None for remote models)."""
     from inspect_ai import eval as inspect_eval
 
     from astray.models.access import open_model
@@ -200,12 +202,11 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: i
     generate_args: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
     model_args: dict[str, Any] = {}
     where: dict[str, Any] = {}
-    if ref.is_local:
-        from astray.models.devices import choose_device, describe_device
+    if device is not None:
+        from astray.models.devices import describe_device
 
-        chosen = choose_device(device)
-        model_args["device"] = str(chosen)
-        where = {"device": describe_device(chosen)}
+        model_args["device"] = str(device)
+        where = {"device": describe_device(device)}
     if steer:
         model_args["steer"] = steer
     model = open_model(ref, **model_args)

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
 
 from astray.errors import AstrayError
+
+if TYPE_CHECKING:
+    import torch
 
 DEVICE_CHOICES = "auto, cpu, cuda or cuda:N"
 
 
+def check_device_name(name: str) -> str:
+    """The `--device` value normalised, or a one-line error; imports no torch (the CLI checks flags at start)."""
+    normal = (name or "auto").strip().lower()
+    if normal not in ("auto", "cpu", "cuda") and not normal.startswith("cuda:"):
+        raise AstrayError(f"--device {name!r} is not one of {DEVICE_CHOICES}")
+    return normal
+
+
 def choose_device(name: str = "auto") -> torch.device:
     """The torch device a `--device` value means; a clear error when CUDA is asked for and absent."""
-    name = (name or "auto").strip().lower()
+    import torch
+
+    name = check_device_name(name)
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cpu":
@@ -24,11 +37,13 @@ def choose_device(name: str = "auto") -> torch.device:
         if device.index is not None and device.index >= torch.cuda.device_count():
             raise AstrayError(f"--device {name}: only {torch.cuda.device_count()} CUDA device(s) are visible")
         return device
-    raise AstrayError(f"--device {name!r} is not one of {DEVICE_CHOICES}")
+    return torch.device("cpu")
 
 
 def load_dtype(device: torch.device) -> torch.dtype:
     """fp32 on CPU (bf16 matmuls are slower there); bf16 on CUDA where supported, else fp16."""
+    import torch
+
     if device.type != "cuda":
         return torch.float32
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
@@ -36,6 +51,8 @@ def load_dtype(device: torch.device) -> torch.dtype:
 
 def describe_device(device: torch.device) -> dict[str, str]:
     """What results files record about where a model ran."""
+    import torch
+
     record = {"device": str(device), "dtype": str(load_dtype(device)).removeprefix("torch.")}
     if device.type == "cuda":
         record["name"] = torch.cuda.get_device_name(device)
