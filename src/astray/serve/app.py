@@ -91,7 +91,7 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
                       kind="server_error" if error.status >= 500 else "invalid_request_error")
 
     @app.exception_handler(ClientGone)
-    async def gone(_request: Request, _error: ClientGone) -> JSONResponse:
+    async def gone(_request: Request, _gone: ClientGone) -> JSONResponse:
         return _error(499, "the client closed the request", code="client_closed_request")  # nobody reads it
 
     @app.exception_handler(StarletteHTTPException)
