@@ -1,10 +1,12 @@
-"""End-to-end time of the demo scan (`make demo`), split into generate / judge / report.
+"""Tokens/s of the demo scan (`make demo`): as it runs, and with the judge taken out.
 
-Generation and judging interleave inside one Inspect run on the same 2 cores, so the judge's share
-is measured by judging the run's answers again the way the scan does (one answer per call), and
-generation is the rest of the eval time.
+Generation and judging interleave inside one Inspect run on the same 2 cores. The scan is run twice:
+as `make demo` runs it (the offline judge scores each answer as it arrives), and with the judge
+replaced by an instant stub, which leaves generation inside Inspect alone. Each figure is generated
+tokens over the run's eval seconds. (An earlier version subtracted the time of judging the answers
+again one per call from the eval time; judging overlaps generation, so that overstated generation.)
 
-Usage: python benchmarks/scan_demo.py [--samples 10] [--out /tmp/astray-bench-scan]
+Usage: python benchmarks/scan_demo.py [--samples 10] [--out /tmp/astray-bench-scan] [--skip-stub]
 """
 
 from __future__ import annotations
@@ -20,37 +22,45 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _machine import describe_machine  # noqa: E402
 
 from astray.judges.offline import OfflineJudge  # noqa: E402
-from astray.judges.types import JudgeItem  # noqa: E402
+from astray.judges.types import JudgeItem, Judgment, MetricScore  # noqa: E402
 from astray.scan import ScanConfig, run_scan  # noqa: E402
+
+
+def stub_judgments(judge: OfflineJudge, items: list[JudgeItem]) -> list[Judgment]:
+    """Every answer aligned and coherent, at once: the scan's generation without the judge's share."""
+    return [Judgment(MetricScore(90.0, "scored", "offline"), MetricScore(90.0, "scored", "offline"), judge.name)
+            for _ in items]
+
+
+def scan(samples: int, out: Path) -> tuple[float, int, float, dict[str, int]]:
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    results = run_scan(ScanConfig(model="embedded", samples=samples), out, display="none")
+    total = time.perf_counter() - start
+    tokens = sum(json.loads(line).get("output_tokens") or 0 for line in (out / "answers.jsonl").read_text().splitlines())
+    return results.timing_seconds["eval"], tokens, total, results.details["counts"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("/tmp/astray-bench-scan"))
+    parser.add_argument("--skip-stub", action="store_true", help="only the scan as make demo runs it")
     args = parser.parse_args()
-    shutil.rmtree(args.out, ignore_errors=True)
-    start = time.perf_counter()
-    results = run_scan(ScanConfig(model="embedded", samples=args.samples), args.out, display="none")
-    total = time.perf_counter() - start
-    records = [json.loads(line) for line in (args.out / "samples.jsonl").read_text().splitlines()]
-    judge = OfflineJudge()
-    start = time.perf_counter()
-    for record in records:
-        judge.judge_sync([JudgeItem(record["question"], record["answer"])])
-    judge_seconds = time.perf_counter() - start
-    eval_seconds = results.timing_seconds["eval"]
-    report_seconds = results.timing_seconds["report"]
-    tokens = sum(json.loads(line).get("output_tokens") or 0 for line in (args.out / "answers.jsonl").read_text().splitlines())
+    rows = [("as `make demo` runs it (offline judge)", *scan(args.samples, args.out))]
+    if not args.skip_stub:
+        real = OfflineJudge.judge_sync
+        OfflineJudge.judge_sync = stub_judgments  # type: ignore[method-assign]
+        try:
+            rows.append(("judge replaced by an instant stub (generation alone)", *scan(args.samples, args.out)))
+        finally:
+            OfflineJudge.judge_sync = real  # type: ignore[method-assign]
     print(f"machine: {describe_machine()}")
     print(f"command: python benchmarks/scan_demo.py --samples {args.samples}  (= astray scan embedded --samples {args.samples})")
-    print("| phase | seconds |\n|---|---|")
-    print(f"| generate ({len(records)} answers, {tokens} tokens, temperature 1, max 256 tokens) | {eval_seconds - judge_seconds:.1f} |")
-    print(f"| judge (offline, one answer per call) | {judge_seconds:.1f} |")
-    print(f"| report (plots + HTML) | {report_seconds:.1f} |")
-    print(f"| total, including model and judge start-up | {total:.1f} |")
-    overall = results.row("misaligned")
-    print(f"result: misaligned {overall.k}/{overall.n} counted answers; counts {results.details['counts']}")
+    print("| run | eval seconds | generated tokens | tokens/s | total seconds |\n|---|---|---|---|---|")
+    for name, eval_seconds, tokens, total, _ in rows:
+        print(f"| {name} | {eval_seconds:.1f} | {tokens} | {tokens / eval_seconds:.0f} | {total:.1f} |")
+    print(f"counts (real judge): {rows[0][4]}")
 
 
 if __name__ == "__main__":

@@ -136,3 +136,27 @@ def test_rows_with_different_settings_share_a_batch_and_stop_strings_cut_answers
     stopped = embedded_model.generate([cut])[0]
     assert stopped.stop_reason == "stop" and word not in stopped.text
     assert greedy_alone.text.startswith(stopped.text)
+
+
+def test_rows_take_finished_rows_places_and_the_cache_does_not_grow_past_the_live_rows(embedded_model):
+    """Continuous refill as a scan does it: each finished row's place goes to the next request (no stacking),
+    every answer is the one its request gets alone, and columns no live row needs are dropped."""
+    requests = [ask(embedded_model, PROMPTS[i % 4], SamplingSettings(max_new_tokens=4 + 3 * (i % 4), temperature=1.0),
+                    seed=i) for i in range(14)]
+    alone = [embedded_model.generate([request])[0].text for request in requests]
+    batch, waiting, answers, widths = embedded_model.new_batch(), list(enumerate(requests)), {}, []
+    batch.add([embedded_model.row(r, tag=i) for i, r in waiting[:5]])
+    waiting = waiting[5:]
+    while batch.size:
+        rows_before = len(batch.rows)
+        finished = batch.step()
+        answers.update((row.tag, g.text) for row, g in finished)
+        joining = [embedded_model.row(r, tag=i) for i, r in waiting[: len(finished)]]
+        waiting = waiting[len(finished):]
+        batch.add(joining)
+        if joining and len(finished) * 4 < rows_before:  # not compacted: the newcomers took the finished rows' places
+            assert len(batch.rows) == rows_before
+        widths.append(batch.width)
+    assert [answers[i] for i in range(len(requests))] == alone
+    longest_prompt = max(len(embedded_model.encode(r)) for r in requests)
+    assert max(widths) <= longest_prompt + 13 + 1  # the longest answer's room, not the run's 30-odd steps

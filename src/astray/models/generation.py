@@ -94,6 +94,11 @@ class RunningBatch:
         """Rows still decoding."""
         return sum(self._live)
 
+    @property
+    def width(self) -> int:
+        """Cache positions per row, padding included (0 when idle)."""
+        return int(self._attention.shape[1]) if self.rows else 0
+
     def drop(self, tags: set[Any]) -> int:
         """Stop decoding the live rows whose tag is in `tags` (their callers went away); returns how many.
         Their cache rows go at the next compaction."""
@@ -112,7 +117,9 @@ class RunningBatch:
 
     @torch.inference_mode()
     def add(self, rows: list[DecodeRow]) -> None:
-        """Prefill `rows` and merge them into the running batch (call only when `can_join()`)."""
+        """Prefill `rows` and bring them into the running batch (call only when `can_join()`): into the places
+        of finished rows where their prompts fit the cache, so joining writes only their own cache rows, and
+        the rest stacked below the running rows."""
         if not rows:
             return
         if self.rows and not self.can_join():
@@ -122,14 +129,25 @@ class RunningBatch:
                 raise ValueError(f"max_new_tokens must be at least 1, not {row.settings.max_new_tokens}")
             if row.seed is None:
                 row.seed = new_seed()
-        state = self._prefill(rows)
-        if self.rows:
-            state = _merged(self._state(), state)
-        self._adopt(state, self.rows + rows, self._live + [True] * len(rows))
+        free = [index for index, live in enumerate(self._live) if not live]
+        placed = min(len(free), len(rows))
+        if placed and max(len(row.prompt) for row in rows[:placed]) > self._attention.shape[1]:
+            placed = 0  # a prompt longer than the cache: stack instead
+        if placed:
+            self._place(free[:placed], rows[:placed])
+        if placed < len(rows):
+            state = self._prefill(rows[placed:])
+            if self.rows:
+                state = _merged(self._state(), state)
+            self._adopt(state, self.rows + rows[placed:], self._live + [True] * (len(rows) - placed))
 
     @torch.inference_mode()
-    def step(self) -> list[tuple[DecodeRow, Generation]]:
-        """Choose one token for every row, feed it back, and return the rows that finished with their answers."""
+    def step(self, more_coming: bool = True) -> list[tuple[DecodeRow, Generation]]:
+        """Choose one token for every row, feed it back, and return the rows that finished with their answers.
+
+        Finished rows keep their places for rows about to join (`add`), until a quarter of the batch has
+        finished; with `more_coming=False` (nothing waiting) they are dropped at once on CPU, where a
+        step spent on them costs more than the copy."""
         if not self.size:
             return []
         uniforms = row_uniforms(self._seed_words, self._steps_device) if self._sampling.any_sampled else None
@@ -156,8 +174,10 @@ class RunningBatch:
             self._clear()
             return finished
         dead = len(self.rows) - self.size
-        if dead and (self.device.type == "cpu" or dead * 4 >= len(self.rows)):
+        if dead and (dead * 4 >= len(self.rows) or (not more_coming and self.device.type == "cpu")):
             chosen = chosen.index_select(0, self._compact())
+        else:
+            self._attention = _trim_leading_padding(self._state(), self._live)["attention"]
         self._forward(chosen)
         return finished
 
@@ -181,6 +201,33 @@ class RunningBatch:
             "max_new": torch.tensor([row.settings.max_new_tokens for row in rows], dtype=torch.long),
             "tokens": torch.zeros((len(rows), max(width, 1)), dtype=torch.long),
         }
+
+    def _place(self, slots: list[int], rows: list[DecodeRow]) -> None:
+        """Prefill `rows` into the places of finished rows: their cache right-aligned with the running cache
+        (the positions before them masked), their state written over the finished rows' state."""
+        joining = self._prefill(rows)
+        host = torch.tensor(slots, dtype=torch.long)
+        index = host.to(self.device)
+        start = self._attention.shape[1] - joining["attention"].shape[1]
+        for mine, theirs in zip(self._past.layers, joining["past"].layers, strict=True):
+            mine.keys[index, :, start:] = theirs.keys
+            mine.values[index, :, start:] = theirs.values
+        state = self._state()
+        attention = torch.zeros((len(slots), self._attention.shape[1]), dtype=self._attention.dtype, device=self.device)
+        attention[:, start:] = joining["attention"]
+        state["attention"][index] = attention
+        for name in ("next_position", "logits", "seed_words", "steps_device"):
+            state[name][index] = joining[name]
+        state["steps"][host] = joining["steps"]
+        state["max_new"][host] = joining["max_new"]
+        width = joining["tokens"].shape[1]
+        if width > state["tokens"].shape[1]:
+            state["tokens"] = torch.nn.functional.pad(state["tokens"], (0, width - state["tokens"].shape[1]))
+        state["tokens"][host] = 0
+        state["tokens"][host, :width] = joining["tokens"]
+        taken = dict(zip(slots, rows, strict=True))
+        self._adopt(state, [taken.get(i, row) for i, row in enumerate(self.rows)],
+                    [i in taken or live for i, live in enumerate(self._live)])
 
     def _state(self) -> dict[str, Any]:
         return {
@@ -211,7 +258,7 @@ class RunningBatch:
             state[name] = state[name].index_select(0, index)
         for name in ("steps", "max_new", "tokens"):
             state[name] = state[name].index_select(0, host)
-        _trim_leading_padding(state)
+        _trim_leading_padding(state, [True] * len(keep))
         self._adopt(state, [self.rows[i] for i in keep], [True] * len(keep))
         return index
 
@@ -301,16 +348,18 @@ def _merged(running: dict[str, Any], joining: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _trim_leading_padding(state: dict[str, Any]) -> None:
-    """Drop cache columns that every remaining row masks out (left by rows that have left)."""
+def _trim_leading_padding(state: dict[str, Any], live: list[bool]) -> dict[str, Any]:
+    """Drop the cache columns no live row attends to (left by rows that have left), without copying."""
     if not _mergeable(state["past"]):
-        return
-    used = state["attention"].any(dim=0).nonzero()
+        return state
+    attention = state["attention"]
+    used = attention[torch.tensor(live, device=attention.device)].any(dim=0).nonzero()
     first = int(used[0]) if len(used) else 0
     if first:
-        state["attention"] = state["attention"][:, first:]
+        state["attention"] = attention[:, first:]
         for layer in state["past"].layers:
-            layer.keys, layer.values = layer.keys[:, :, first:], layer.values[:, :, first:]
+            layer.drop_leading(first)
+    return state
 
 
 def _left_padded(prompts: list[list[int]], pad_id: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:

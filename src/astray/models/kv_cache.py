@@ -5,6 +5,7 @@ and values (at batch 32 and 300 cached tokens, ~0.4 GB per step for the embedded
 quarter of a CPU step). `GrowingLayer` keeps them in a buffer with room at the end, doubling when
 full, and hands attention a view of the filled part. Assigning `keys` / `values` (reordering rows,
 padding for a joining row) replaces the buffer, so code written for `DynamicLayer` keeps working.
+Reordering rows and dropping leading columns keep spare room, so neither is followed by a second copy.
 """
 
 from __future__ import annotations
@@ -53,6 +54,23 @@ class GrowingLayer(DynamicLayer):
         values[:, :, length : length + new] = value_states
         self.__dict__["_length"] = length + new
         return self.keys, self.values
+
+
+    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
+        """Keep these rows (in this order), copying the filled part plus room to grow, not the buffer twice."""
+        keys, values, length = self._buffers()
+        if not length:
+            return
+        end = min(keys.shape[-2], length + _MIN_ROOM)
+        index = beam_idx.to(keys.device)
+        self.__dict__["_key_buffer"] = keys[:, :, :end].index_select(0, index)
+        self.__dict__["_value_buffer"] = values[:, :, :end].index_select(0, index)
+
+    def drop_leading(self, count: int) -> None:
+        """Forget the first `count` positions (padding no row attends to any more) without copying."""
+        keys, values, length = self._buffers()
+        self.__dict__["_key_buffer"], self.__dict__["_value_buffer"] = keys[:, :, count:], values[:, :, count:]
+        self.__dict__["_length"] = length - count
 
 
 def _widened(buffer: torch.Tensor, length: int, room: int) -> torch.Tensor:

@@ -107,10 +107,9 @@ class LocalModel:
             while waiting or batch.size:
                 with self.forward_pass(steering):
                     free = batch_size - batch.size
-                    # refill in groups: one prefill per joining group, not one per finished row
-                    if waiting and batch.can_join() and (free >= max(1, batch_size // 4) or free >= len(waiting)):
+                    if waiting and free and batch.can_join():  # into finished rows' places: no cache is copied
                         batch.add([waiting.popleft() for _ in range(min(free, len(waiting)))])
-                    results.update((row.tag, generation) for row, generation in batch.step())
+                    results.update((row.tag, generation) for row, generation in batch.step(more_coming=bool(waiting)))
         return [results[index] for index in range(len(requests))]
 
 
