@@ -60,3 +60,32 @@ def test_inspect_cli_finds_the_astray_provider_through_its_entry_point(tmp_path)
     assert log["status"] == "success"
     assert log["eval"]["model"] == "astray/embedded"
     assert log["results"]["scores"][0]["metrics"]["accuracy"]["value"] == 1.0
+
+
+def test_a_local_model_gets_a_full_batch_of_samples_from_the_first_step(tmp_path):
+    """Inspect's adaptive concurrency starts at 20 connections and ramps up over a minute; a local model
+    is opened with its batch size as max_connections, so all samples decode together at once."""
+    import threading
+    import time
+
+    model = open_model("embedded", batch_size=30)
+    assert model.config.max_connections == 30
+    assert open_model("embedded", config=GenerateConfig(max_connections=5), batch_size=30).config.max_connections == 5
+    batcher, peak, done = model.api.batcher, [0], threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], batcher.outstanding)
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    task = Task(dataset=[Sample(id=i, input=f"Count to {i}.") for i in range(30)], solver=generate(),
+                config=GenerateConfig(temperature=0, max_tokens=24))
+    try:
+        [log] = eval(task, model=model, log_dir=str(tmp_path), display="none", max_samples=30)
+    finally:
+        done.set()
+        watcher.join()
+    assert log.status == "success"
+    assert peak[0] == 30

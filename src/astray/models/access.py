@@ -25,8 +25,15 @@ def open_model(name: str | ModelRef, config: GenerateConfig | None = None, **mod
     # Remote clients are cheap and read their base URL / key from the environment when made: a fresh one
     # per open keeps a changed endpoint from reaching a cached client. Local weights stay cached.
     local = ref.inspect_name.startswith(("astray/", "hf/", "mockllm/"))
+    config = config or GenerateConfig()
+    if ref.inspect_name.startswith("astray/") and config.max_connections is None:
+        from astray.models.local import DEFAULT_BATCH_SIZE  # torch: the model is about to load anyway
+
+        # our provider decodes up to a batch at once; Inspect's adaptive concurrency (20 at first, ramping
+        # up over a minute) would keep that batch a third full at the start of every run
+        config = config.merge(GenerateConfig(max_connections=int(model_args.get("batch_size", DEFAULT_BATCH_SIZE))))
     try:
-        return get_model(ref.inspect_name, config=config or GenerateConfig(), memoize=local, **model_args)
+        return get_model(ref.inspect_name, config=config, memoize=local, **model_args)
     except AstrayError:
         raise
     except Exception as err:  # provider start-up errors vary by provider; keep the first line
