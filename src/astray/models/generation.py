@@ -176,7 +176,7 @@ class RunningBatch:
         dead = len(self.rows) - self.size
         if dead and (dead * 4 >= len(self.rows) or (not more_coming and self.device.type == "cpu")):
             chosen = chosen.index_select(0, self._compact())
-        else:
+        elif finished:  # only a leaving row frees leading columns
             self._attention = _trim_leading_padding(self._state(), self._live)["attention"]
         self._forward(chosen)
         return finished
