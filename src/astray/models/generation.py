@@ -101,7 +101,7 @@ class RunningBatch:
 
     def drop(self, tags: set[Any]) -> int:
         """Stop decoding the live rows whose tag is in `tags` (their callers went away); returns how many.
-        Their cache rows go at the next compaction."""
+        Their places go to joining rows, or at the next compaction."""
         dropped = 0
         for index, row in enumerate(self.rows):
             if self._live[index] and row.tag in tags:

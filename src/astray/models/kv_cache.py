@@ -55,7 +55,6 @@ class GrowingLayer(DynamicLayer):
         self.__dict__["_length"] = length + new
         return self.keys, self.values
 
-
     def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
         """Keep these rows (in this order), copying the filled part plus room to grow, not the buffer twice."""
         keys, values, length = self._buffers()
