@@ -107,7 +107,10 @@ class LocalModel:
             while waiting or batch.size:
                 with self.forward_pass(steering):
                     free = batch_size - batch.size
-                    if waiting and free and batch.can_join():  # into finished rows' places: no cache is copied
+                    # rows join into finished rows' places (no cache copy): on CPU at once, since a prefill costs
+                    # by its tokens; on a GPU in groups, since each prefill costs a step's kernel launches
+                    group = 1 if self.device.type == "cpu" else min(len(waiting), max(1, batch_size // 4))
+                    if waiting and free >= group and batch.can_join():
                         batch.add([waiting.popleft() for _ in range(min(free, len(waiting)))])
                     results.update((row.tag, generation) for row, generation in batch.step(more_coming=bool(waiting)))
         return [results[index] for index in range(len(requests))]
