@@ -43,6 +43,28 @@ def test_user_errors_print_one_line_and_exit_nonzero(args, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--device", "tpu"), "--device 'tpu' is not one of auto, cpu, cuda or cuda:N"),
+        (("--device", " CUDA:0 "), "--device cuda:0: this torch build sees no CUDA device"),
+        (("--device", "cuda"), "--device cuda: this torch build sees no CUDA device"),
+    ],
+)
+def test_a_device_that_is_not_there_fails_in_one_line_before_anything_is_written(tmp_path, args, message):
+    result = run("scan", "embedded", *args, "--out", str(tmp_path / "run"), env={"CUDA_VISIBLE_DEVICES": ""})
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {message}")
+    assert not (tmp_path / "run").exists()
+
+
+def test_device_is_refused_for_a_remote_model(tmp_path):
+    result = run("scan", "openai/gpt-4o", "--device", "cpu", "--out", str(tmp_path / "run"))
+    assert result.returncode == 2
+    assert "--device applies to local models" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_missing_api_key_is_one_line():
     env = {k: "" for k in ("OPENAI_API_KEY", "AZUREAI_OPENAI_API_KEY")}
     result = run("chat", "openai/gpt-4o-mini", "hi", env=env)

@@ -128,7 +128,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     entry = TASKS.get(config.task)
     family = entry.family
     ref = resolve_model(config.model)
-    if not ref.is_local and config.device.strip().lower() != "auto":
+    if not ref.is_local and check_device_name(config.device) != "auto":
         raise AstrayError(f"--device applies to local models; {config.model} runs wherever its provider runs it")
     device = None
     if ref.is_local:

@@ -29,15 +29,13 @@ def choose_device(name: str = "auto") -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cpu":
         return torch.device("cpu")
-    if name == "cuda" or name.startswith("cuda:"):
-        if not torch.cuda.is_available():
-            raise AstrayError(f"--device {name}: this torch build sees no CUDA device "
-                              f"(torch {torch.__version__}; install a CUDA build of torch, or use --device cpu)")
-        device = torch.device(name)
-        if device.index is not None and device.index >= torch.cuda.device_count():
-            raise AstrayError(f"--device {name}: only {torch.cuda.device_count()} CUDA device(s) are visible")
-        return device
-    return torch.device("cpu")
+    if not torch.cuda.is_available():  # cuda or cuda:N: check_device_name allows nothing else
+        raise AstrayError(f"--device {name}: this torch build sees no CUDA device "
+                          f"(torch {torch.__version__}; install a CUDA build of torch, or use --device cpu)")
+    device = torch.device(name)
+    if device.index is not None and device.index >= torch.cuda.device_count():
+        raise AstrayError(f"--device {name}: only {torch.cuda.device_count()} CUDA device(s) are visible")
+    return device
 
 
 def load_dtype(device: torch.device) -> torch.dtype:
