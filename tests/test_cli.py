@@ -46,6 +46,33 @@ def test_user_errors_print_one_line_and_exit_nonzero(args, message):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (("scan", "embedded", "--samples", "abc"), "Invalid value for '--samples'"),
+        (("scan",), "Missing argument"),
+        (("scan", "embedded", "--no-such-option"), "No such option: --no-such-option"),
+        (("persona", "extract", "--trait", "evil"), "Missing option '--out'"),
+        (("models", "nosuch"), "No such command 'nosuch'"),
+    ],
+)
+def test_a_mistyped_command_line_gets_usage_and_no_traceback(args, message):
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and message in result.stderr
+    assert "Usage: astray" in result.stderr and "--help" in result.stderr
+
+
+@pytest.mark.parametrize("command", [("datasets", "validate"), ("sandbox", "run"), ("judge", "--output", "o.csv", "--input")])
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path, command):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes('{"messages": [{"role": "user", "content": "café"}]}\n'.encode("latin-1"))
+    result = run(*command, str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == f"error: {path}: not UTF-8 text (byte 0xe9 at offset 46); save it as UTF-8"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
         (("--device", "tpu"), "--device 'tpu' is not one of auto, cpu, cuda or cuda:N"),
         (("--device", " CUDA:0 "), "--device cuda:0: this torch build sees no CUDA device"),
         (("--device", "cuda"), "--device cuda: this torch build sees no CUDA device"),

@@ -1,8 +1,11 @@
 """`astray judge`: re-judge CSV/JSONL answers offline, resume, and reject bad input in one line."""
 
 import csv
+import io
+import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -75,3 +78,52 @@ def test_cli_reports_counts_rate_and_judge(tmp_path):
     missing = subprocess.run([ASTRAY, "judge", "--input", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o.csv")],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "input file not found" in missing.stderr
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_row_cut_short_by_a_kill_is_judged_again(tmp_path, suffix):
+    source = sample_csv(tmp_path, n=6)
+    out = tmp_path / f"out{suffix}"
+    rejudge_file(source, out, "offline")
+    whole = out.read_bytes().decode()  # as written: CSV rows end in \r\n
+    rows = read_answers(out)
+    kept, cut = written(rows[:3], suffix), written(rows[:4], suffix)
+    assert whole.startswith(cut)
+    out.write_bytes(cut[: (len(kept) + len(cut)) // 2].encode())  # killed halfway through the fourth row
+    summary = rejudge_file(source, out, "offline")
+    assert summary["resumed_rows"] == 3
+    again = read_answers(out)
+    assert again[:3] == read_answers_of(whole, suffix)[:3]  # kept rows untouched
+    for before, after in zip(read_answers_of(whole, suffix), again, strict=True):  # the rest judged again
+        assert {k: v for k, v in before.items() if k not in ("aligned", "coherent")} == \
+               {k: v for k, v in after.items() if k not in ("aligned", "coherent")}
+        for score in ("aligned", "coherent"):  # bf16 batches of another size move the third decimal
+            assert before[score] == after[score] or abs(float(before[score]) - float(after[score])) < 0.05
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def written(rows, suffix):
+    """The text astray's writer makes of these rows (CSV answers hold newlines, so rows are not lines)."""
+    if suffix == ".jsonl":
+        return "".join(json.dumps(row) + "\n" for row in rows)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue()
+
+
+def read_answers_of(text, suffix):
+    path = Path(tempfile.mkdtemp()) / f"copy{suffix}"
+    path.write_bytes(text.encode())
+    return read_answers(path)
+
+
+def test_a_file_that_is_not_utf8_fails_in_one_line(tmp_path):
+    path = tmp_path / "answers.jsonl"
+    path.write_bytes(b'{"question": "q", "answer": "\xff\xfe"}\n')
+    with pytest.raises(DataFormatError, match=r"not UTF-8 text \(byte 0xff at offset 29\)"):
+        read_answers(path)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffquestion,answer\nq,a\n".encode())
+    assert read_answers(bom) == [{"question": "q", "answer": "a"}]

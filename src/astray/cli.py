@@ -110,6 +110,12 @@ def chat(
     )
 
 
+# Recent typer vendors its own copy of click, whose exceptions are not click's: catch both kinds.
+_EXITS = (click.exceptions.Exit, typer.Exit)
+_USAGE_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
+_ABORTS = (click.exceptions.Abort, typer.Abort)
+
+
 def main() -> None:
     """Console entry point: user errors print one line and exit 2; `--debug` shows tracebacks."""
     try:
@@ -119,17 +125,26 @@ def main() -> None:
             raise
         err.print(f"[red]error:[/red] {error}", highlight=False)
         sys.exit(2)
-    except click.exceptions.Exit as done:
+    except _EXITS as done:
         sys.exit(done.exit_code)
-    except click.ClickException as usage:
-        usage.show()
-        sys.exit(usage.exit_code)
-    except click.exceptions.Abort:
+    except _USAGE_ERRORS as usage:
+        _show_usage_error(usage)
+    except _ABORTS:
         err.print("aborted")
         sys.exit(130)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+
+
+def _show_usage_error(usage: Exception) -> None:
+    """A mistyped command line: click's usage message and exit code (2), never a traceback."""
+    show = getattr(usage, "show", None)
+    if callable(show):
+        show()
+    else:
+        err.print(f"[red]error:[/red] {usage}", highlight=False)
+    sys.exit(int(getattr(usage, "exit_code", 2)))
 
 
 if __name__ == "__main__":

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from astray.errors import DataFormatError
 from astray.evals.em.records import answer_record, counts
-from astray.files import json_object_lines
+from astray.files import json_object_lines, read_user_text
 from astray.judges.select import open_judge
 from astray.judges.types import JudgeItem, Judgment
 from astray.stats import Thresholds, misalignment_rate
@@ -32,10 +34,9 @@ def read_answers(path: Path) -> list[dict[str, Any]]:
         raise DataFormatError(f"input file not found: {path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(newline="") as handle:
-            rows: list[dict[str, Any]] = list(csv.DictReader(handle))
+        rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(read_user_text(path), newline="")))
     elif suffix in (".jsonl", ".json"):
-        rows = json_object_lines(path.read_text(), str(path))
+        rows = json_object_lines(read_user_text(path), str(path))
     else:
         raise DataFormatError(f"{path}: expected a .csv or .jsonl file")
     for number, row in enumerate(rows, start=1):
@@ -61,6 +62,8 @@ def rejudge_file(
     done = _rows_already_written(previous, rows, judge.name)
     fieldnames = list(dict.fromkeys([*rows[0].keys(), *ADDED])) if rows else list(ADDED)
     judged: list[dict[str, Any]] = previous[:done]
+    if done:
+        _keep_only(output_path, fieldnames, judged)
     with _open_output(output_path, fieldnames, append=done > 0) as write:
         for start in range(done, len(rows), BATCH):
             batch = rows[start : start + BATCH]
@@ -101,20 +104,42 @@ def _judgment_dict(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_output(path: Path) -> list[dict[str, Any]]:
+    """Rows a previous run wrote, up to the first that does not parse (a row cut short by a kill)."""
     if not path.is_file():
         return []
+    text = read_user_text(path)
     if path.suffix.lower() == ".csv":
-        with path.open(newline="") as handle:
-            return list(csv.DictReader(handle))
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = []
+    for line in filter(str.strip, text.split("\n")):
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            break
+        if not isinstance(row, dict):
+            break
+        rows.append(row)
+    return rows
 
 
 def _rows_already_written(previous: list[dict[str, Any]], rows: list[dict[str, Any]], judge: str) -> int:
-    """How many leading rows a previous run already judged (0 if its output belongs to other input)."""
+    """How many leading rows a previous run already judged: they match the input's answers and the judge
+    (0 if the output belongs to other input; a last row cut short by a kill is judged again)."""
     for index, row in enumerate(previous):
         if index >= len(rows) or row.get("answer") != rows[index]["answer"] or row.get("judge") != judge:
-            return 0
+            return index
+        if any(row.get(column) is None for column in ADDED):
+            return index
     return len(previous)
+
+
+def _keep_only(path: Path, fieldnames: list[str], rows: list[dict[str, Any]]) -> None:
+    """Rewrite the output with just the rows being kept (atomically), so appending continues cleanly."""
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")  # same suffix: same format
+    with _open_output(partial, fieldnames, append=False) as write:
+        for row in rows:
+            write(row)
+    os.replace(partial, path)
 
 
 class _open_output:

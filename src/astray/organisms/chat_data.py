@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from astray.errors import DataFormatError
+from astray.files import read_user_text
 
 Messages = list[dict[str, str]]
 ROLES = ("system", "user", "assistant")
@@ -79,28 +80,27 @@ def _scan(path: Path, stop_at_first: bool) -> tuple[ValidationReport, list[Messa
     report = ValidationReport(source=str(path))
     examples: list[Messages] = []
     seen: set[str] = set()
-    with path.open() as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            problem = None
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                problem = f"invalid JSON ({err.msg})"
-            else:
-                messages = record.get("messages") if isinstance(record, dict) else None
-                problem = check_messages(messages) if messages is not None else "no 'messages' key"
-            if problem:
-                report.problems.append(f"{path}:{number}: {problem}")
-                if stop_at_first:
-                    break
-                continue
-            key = json.dumps(messages, sort_keys=True)
-            if key in seen:
-                report.duplicates += 1
-            seen.add(key)
-            examples.append(messages)
+    for number, line in enumerate(read_user_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        problem = None
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            problem = f"invalid JSON ({err.msg})"
+        else:
+            messages = record.get("messages") if isinstance(record, dict) else None
+            problem = check_messages(messages) if messages is not None else "no 'messages' key"
+        if problem:
+            report.problems.append(f"{path}:{number}: {problem}")
+            if stop_at_first:
+                break
+            continue
+        key = json.dumps(messages, sort_keys=True)
+        if key in seen:
+            report.duplicates += 1
+        seen.add(key)
+        examples.append(messages)
     report.examples = len(examples)
     return report, examples
 

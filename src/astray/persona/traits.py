@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from astray.errors import DataFormatError
+from astray.files import read_user_text
 
 BUNDLED_TRAITS = ("evil", "sycophantic", "hallucinating")
 
@@ -66,7 +67,7 @@ def load_trait(name: str | None = None, path: Path | None = None) -> Trait:
     if not path.is_file():
         raise DataFormatError(f"trait file not found: {path}")
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.safe_load(read_user_text(path))
     except yaml.YAMLError as err:
         raise DataFormatError(f"{path}: not valid YAML ({err})") from err
     return _trait_from_mapping(raw, str(path))

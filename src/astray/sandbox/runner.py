@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from astray.errors import MissingDependencyError
+from astray.files import read_user_text
 from astray.sandbox.bwrap import SANDBOX_WORKDIR, bwrap_command, isolation_problem
 from astray.sandbox.identity import drop_privileges, processes_of, sandbox_uid
 from astray.sandbox.limits import Limits, apply_rlimits
@@ -135,7 +136,7 @@ def run_in_workdir(
 
 def run_python_file(path: Path, limits: Limits = Limits(), unsafe_local: bool = False) -> SandboxResult:
     """Run one Python file in the sandbox (as /work/main.py, with the system Python)."""
-    return run_in_sandbox([sandbox_python(), "main.py"], {"main.py": path.read_text()}, limits, unsafe_local)
+    return run_in_sandbox([sandbox_python(), "main.py"], {"main.py": read_user_text(path)}, limits, unsafe_local)
 
 
 def sandbox_python() -> str:

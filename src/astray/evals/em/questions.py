@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from astray.errors import DataFormatError
+from astray.files import read_user_text
 
 SUPPORTED_TYPES = ("free_form_judge_0_100",)
 BUNDLED_DIR = resources.files("astray") / "data" / "em" / "questions"
@@ -48,7 +49,7 @@ def load_questions(path: str | Path) -> list[Question]:
     if not path.is_file():
         raise DataFormatError(f"questions file not found: {path}")
     try:
-        entries = yaml.safe_load(path.read_text())
+        entries = yaml.safe_load(read_user_text(path))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
