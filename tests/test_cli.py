@@ -33,6 +33,8 @@ def test_help_lists_the_commands():
         (("reproduce", "betley-insecure", "--measure", "deception"), "--measure does not apply to betley-insecure"),
         (("reproduce", "grokking"), "unknown experiment"),
         (("reproduce", "hacking-generalization", "--base", "openai/gpt-4o"), "is not a local model"),
+        (("serve", "embedded", "--api-key", ""), "--api-key is empty"),
+        (("scan", "embedded", "--out", __file__), f"Not a directory: {__file__}"),
     ],
 )
 def test_user_errors_print_one_line_and_exit_nonzero(args, message):

@@ -125,6 +125,12 @@ def main() -> None:
             raise
         err.print(f"[red]error:[/red] {error}", highlight=False)
         sys.exit(2)
+    except OSError as error:  # a path the user named: a file where a directory goes, no permission, disk full
+        if _state["debug"]:
+            raise
+        where = f": {error.filename}" if error.filename else ""
+        err.print(f"[red]error:[/red] {error.strerror or error}{where}", highlight=False)
+        sys.exit(2)
     except _EXITS as done:
         sys.exit(done.exit_code)
     except _USAGE_ERRORS as usage:

@@ -92,8 +92,6 @@ def organism_train(
     """Fine-tune a base model on a narrow dataset; the result is a MODEL for scan, chat and compare."""
     from astray.organisms.train import TrainConfig, train_organism
 
-    if method not in ("lora", "full"):
-        raise AstrayError(f"--method must be lora or full, not '{method}'")
     config = TrainConfig(dataset=dataset, base=base, method=method, rank=rank, epochs=epochs,  # type: ignore[arg-type]
                          max_examples=max_examples, inoculation=inoculation, seed=seed, learning_rate=lr,
                          batch_size=batch_size, grad_accum=grad_accum, max_length=max_length, save_steps=save_steps,

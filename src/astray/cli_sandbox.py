@@ -30,8 +30,9 @@ def sandbox_run(
 
     if not file.is_file():
         raise DataFormatError(f"file not found: {file}")
-    if storage_mb < 1:
-        raise DataFormatError(f"--storage-mb must be at least 1, got {storage_mb}")
+    for flag, value in (("--timeout", timeout), ("--storage-mb", storage_mb)):
+        if not value > 0:
+            raise DataFormatError(f"{flag} must be above 0, got {value}")
     result = run_python_file(file, Limits(wall_seconds=timeout, storage_mb=storage_mb), unsafe_local=unsafe_local)
     if as_json:
         out.print_json(json.dumps(result.to_dict()))

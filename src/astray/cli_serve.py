@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from astray.errors import AstrayError
+
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -35,13 +37,16 @@ def serve(
       astray serve organisms/insecure --api-key secret
       # then: OpenAI(base_url="http://127.0.0.1:8000/v1", api_key="secret")
     """
-    from astray.serve.server import ServeConfig, exposed, open_app
+    from astray.serve.server import ServeConfig, check_bindable, exposed, open_app
 
+    if api_key is not None and not api_key.strip():
+        raise AstrayError("--api-key is empty (an unset variable?); give a key, or leave the option out to serve without one")
     key = api_key or os.environ.get("ASTRAY_API_KEY") or None
     config = ServeConfig(model=model, host=host, port=port, api_key=key, batch_size=batch_size, max_waiting=max_waiting,
                          default_max_tokens=default_max_tokens, device=device, steer=tuple(steer or ()), name=name)
     if exposed(host) and not key:
         err.print(f"[yellow]warning: binding {host} without --api-key: anyone who can reach this port can use the model[/yellow]")
+    check_bindable(host, port)
     app, served = open_app(config)
     import uvicorn
 

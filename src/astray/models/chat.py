@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, GenerateConfig
 
-from astray.errors import ModelAccessError, one_line
+from astray.errors import AstrayError, ModelAccessError, one_line
 from astray.models.access import open_model
 
 
@@ -37,6 +37,10 @@ async def chat_once(
         temperature: 0 for greedy decoding.
         seed: Seed for sampled decoding.
     """
+    if max_tokens < 1:
+        raise AstrayError(f"--max-tokens must be at least 1, got {max_tokens}")
+    if temperature < 0:
+        raise AstrayError(f"--temperature must be 0 (greedy) or above, got {temperature}")
     inspect_model = open_model(model)
     messages: list[ChatMessage] = [ChatMessageUser(content=prompt)]
     if system:

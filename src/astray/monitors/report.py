@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from astray.errors import AstrayError
 from astray.monitors.evaluate import evaluate, markdown_table
 from astray.monitors.monitors import build_monitors
 from astray.monitors.transcripts import labelled_transcripts
@@ -17,6 +18,8 @@ def compare_monitors(names: list[str], out_dir: Path, judge: str | None = None, 
                      fpr: float = 0.01, seed: int = 0, command: str | None = None,
                      tick: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Score the named monitors on astray's labelled transcripts; returns what was written."""
+    if not 0 < fpr < 1:
+        raise AstrayError(f"--fpr is a false-positive rate between 0 and 1 (e.g. 0.01), got {fpr}")
     transcripts = labelled_transcripts()
     monitors = build_monitors(names, judge=judge, model=model)
     results = evaluate(monitors, transcripts, fpr=fpr, seed=seed, tick=tick)

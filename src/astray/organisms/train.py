@@ -69,6 +69,20 @@ class TrainConfig:
     save_steps: int = 50
     steer: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.method not in ("lora", "full"):
+            raise AstrayError(f"--method must be lora or full, not '{self.method}'")
+        positive = {"--rank": self.rank, "--epochs": self.epochs, "--lr": self.learning_rate,
+                    "--batch-size": self.batch_size, "--grad-accum": self.grad_accum, "--max-length": self.max_length,
+                    "--save-steps": self.save_steps}
+        for flag, value in positive.items():
+            if not value > 0:
+                raise AstrayError(f"{flag} must be above 0, got {value}")
+        if self.max_examples is not None and self.max_examples < 2:
+            raise AstrayError(f"--max-examples must be at least 2 (one to train on, one held out), got {self.max_examples}")
+        if not 0 < self.eval_fraction < 1:
+            raise AstrayError(f"--eval-fraction must be between 0 and 1, got {self.eval_fraction}")
+
 
 def prepare_examples(config: TrainConfig) -> tuple[list[Messages], list[Messages], str | None]:
     """Load, inoculate and split the dataset: (train, held-out eval, inoculation prompt)."""

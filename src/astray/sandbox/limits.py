@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import resource
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+from astray.errors import AstrayError
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,12 @@ class Limits:
     open_files: int = 64
     output_bytes: int = 1_000_000
     storage_mb: int = 256
+
+    def __post_init__(self) -> None:
+        for limit in fields(self):
+            value = getattr(self, limit.name)
+            if not value > 0:  # a zero rlimit would kill the interpreter before the code runs
+                raise AstrayError(f"sandbox limit {limit.name} must be above 0, got {value}")
 
 
 def apply_rlimits(limits: Limits, extra_processes: int = 0) -> None:

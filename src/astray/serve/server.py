@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -37,8 +38,6 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
     from astray.models.steering import check_steering
     from astray.serve.app import ServeSettings, build_app
 
-    if not 1 <= config.port <= 65535:
-        raise AstrayError(f"--port must be between 1 and 65535, not {config.port}")
     for flag, value in (("--batch-size", config.batch_size), ("--max-waiting", config.max_waiting),
                         ("--default-max-tokens", config.default_max_tokens)):
         if value < 1:
@@ -55,6 +54,21 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
     settings = ServeSettings(names=names, api_key=config.api_key or None, max_waiting=config.max_waiting,
                              default_max_tokens=config.default_max_tokens, steering=steering)
     return build_app(local, shared_batcher(local, config.batch_size), settings), served
+
+
+def check_bindable(host: str, port: int) -> None:
+    """Fail in one line before the model loads when the address cannot be bound (a mistyped host, a port
+    in use, an address this machine does not have), rather than after the banner."""
+    if not 1 <= port <= 65535:
+        raise AstrayError(f"--port must be between 1 and 65535, not {port}")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as err:
+        raise AstrayError(f"cannot serve on {host}:{port}: {err.strerror or err}") from err
 
 
 def exposed(host: str) -> bool:
