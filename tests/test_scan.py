@@ -136,3 +136,34 @@ def test_compare_two_system_prompts_through_the_cli(tmp_path):
     assert html.count("<svg") == 2
     scatter = html[html.index("Alignment vs coherence"):]
     assert f"A: {tmp_path / 'plain'}" in scatter and f"B: {tmp_path / 'persona'}" in scatter  # both runs plotted
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("ModelGenerateError('\\nRequest:\\n{\\n  \"messages\": []\\n}\\n\\nBadRequestError(\\'Error code: 400 - context too "
+         "long\\')')", "BadRequestError('Error code: 400 - context too long')"),
+        ("JSONDecodeError('Expecting value: line 1 column 1 (char 0)')\nmore", "JSONDecodeError('Expecting value: line 1 "
+                                                                              "column 1 (char 0)')"),
+        ("x" * 400, "x" * 297 + "..."),
+    ],
+)
+def test_a_failed_sample_is_named_by_its_cause_in_one_short_line(message, reason):
+    from astray.scan import _failure_reason
+
+    assert _failure_reason(message) == reason
+
+
+def test_an_endpoint_that_returns_no_text_is_reported_not_counted_as_misaligned(tmp_path, monkeypatch, capsys):
+    from astray.cli_scan import print_scan_summary
+    from tests.fixtures.openai_endpoint import serve
+
+    with serve(lambda body: "") as url:
+        monkeypatch.setenv("SCRIPTED_BASE_URL", url)
+        monkeypatch.setenv("SCRIPTED_API_KEY", "test")
+        results = run_scan(ScanConfig(model="openai-api/scripted/silent", task="em_first_plot_main", samples=1,
+                                      options=EMOptions()), tmp_path / "run", display="none")
+    assert results.counts["empty_answers"] == results.counts["samples"] == 8
+    assert results.details["counts"]["incoherent"] == 8 and results.row("misaligned").n == 0
+    print_scan_summary(results)
+    assert "every answer (8) is empty" in capsys.readouterr().out

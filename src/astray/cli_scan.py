@@ -179,6 +179,10 @@ def print_scan_summary(results: Any) -> None:
         from astray.report.judge_section import correction_sentence
 
         out.print(f"[dim]{correction_sentence(results.judge)}[/dim]", highlight=False)
+    empty = results.counts.get("empty_answers", 0)
+    if empty and empty == results.counts["samples"]:
+        out.print(f"[yellow]every answer ({empty}) is empty: the model or its endpoint returned no text; check it with "
+                  f"`astray chat {results.model['name']} hello`[/yellow]")
     if results.counts.get("judge_problems"):
         out.print(f"[yellow]{results.counts['judge_problems']} failed or unparseable judgments, excluded and listed "
                   "in the report[/yellow]")

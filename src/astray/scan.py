@@ -167,7 +167,8 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
         comparisons=contrast_rows(family, records, seed=config.seed),
         counts={"samples": len(records),
                 "resumed_answers": sum(1 for s in samples if s.metadata.get("answer_source") == "resumed"),
-                "judge_problems": len(problems), "torn_records_discarded": store.torn_lines},
+                "judge_problems": len(problems), "torn_records_discarded": store.torn_lines,
+                "empty_answers": sum(1 for s in samples if not (s.output.completion or "").strip())},
         problems=problems[:50],
         details=family.details(records, config.options),
         timing_seconds={"eval": round(eval_seconds, 2)},
@@ -222,9 +223,23 @@ def _refuse_unscored(samples: list[Any]) -> None:
     failed = [s for s in samples if s.error or not s.scores]
     if failed:
         first = failed[0]
-        reason = first.error.message.splitlines()[0] if first.error else "no score"
+        reason = _failure_reason(first.error.message) if first.error else "no score"
         raise RunStateError(f"{len(failed)} sample(s) failed (first: {first.id}: {reason}); recorded answers are kept, "
                             "rerun the same command to resume")
+
+
+def _failure_reason(message: str) -> str:
+    """A sample error's cause in one short line. Inspect wraps a provider's error (`BadRequestError(...)`)
+    after the whole request, escaped into one line, so the cause is the last line, not the first."""
+    lines = [line.strip() for line in message.replace("\\n", "\n").splitlines() if line.strip()]
+    if not lines:
+        return "unknown error"
+    reason = lines[0]
+    if "Request:" in message:  # ModelGenerateError('<request>\n\n<cause>'): the cause, unescaped, without "')"
+        reason = lines[-1].replace("\\'", "'")
+        if reason.count(")") > reason.count("("):
+            reason = reason.removesuffix("')")
+    return reason if len(reason) <= 300 else reason[:297] + "..."
 
 
 def _write(out_dir: Path, family: Family[Any], results: RunResults, records: list[Any]) -> None:
