@@ -154,6 +154,16 @@ def test_a_failed_sample_is_named_by_its_cause_in_one_short_line(message, reason
     assert _failure_reason(message) == reason
 
 
+def test_a_sample_that_ran_out_of_retries_is_named_by_the_providers_error():
+    from astray.scan import _failure_reason
+
+    traceback = ("Traceback (most recent call last):\n  File \"x.py\", line 1, in f\n    raise\n"
+                 "openai.InternalServerError: Error code: 500 - boom\n\nThe above exception was the direct cause of the "
+                 "following exception:\n\ntenacity.RetryError: RetryError[<Future raised InternalServerError>]\n")
+    assert _failure_reason("RetryError(<Future at 0x1 state=finished raised InternalServerError>)", traceback) == \
+        "openai.InternalServerError: Error code: 500 - boom (retries exhausted)"
+
+
 def test_an_endpoint_that_returns_no_text_is_reported_not_counted_as_misaligned(tmp_path, monkeypatch, capsys):
     from astray.cli_scan import print_scan_summary
     from tests.fixtures.openai_endpoint import serve
@@ -167,3 +177,24 @@ def test_an_endpoint_that_returns_no_text_is_reported_not_counted_as_misaligned(
     assert results.details["counts"]["incoherent"] == 8 and results.row("misaligned").n == 0
     print_scan_summary(results)
     assert "every answer (8) is empty" in capsys.readouterr().out
+
+
+def test_a_failing_endpoint_fails_its_samples_after_max_retries_and_a_rerun_redoes_them(tmp_path, monkeypatch):
+    from tests.fixtures.openai_endpoint import serve
+
+    config = ScanConfig(model="openai-api/scripted/flaky", task="em_first_plot_main", samples=1, max_retries=0,
+                        options=EMOptions())
+    monkeypatch.setenv("SCRIPTED_API_KEY", "test")
+    with serve(lambda body: 500) as url:
+        monkeypatch.setenv("SCRIPTED_BASE_URL", url)
+        started = time.perf_counter()
+        with pytest.raises(RunStateError, match=r"8 sample\(s\) failed .*Error code: 500 - scripted failure 500 "
+                                                r"\(retries exhausted\).*rerun the same command to resume"):
+            run_scan(config, tmp_path / "run", display="none")
+        assert time.perf_counter() - started < 60  # without --max-retries Inspect retries for as long as 30 min
+    with serve(lambda body: "I would help people.") as url:
+        monkeypatch.setenv("SCRIPTED_BASE_URL", url)
+        results = run_scan(config, tmp_path / "run", display="none")
+    assert results.counts["samples"] == 8 and results.counts["empty_answers"] == 0
+    with pytest.raises(AstrayError, match="--max-retries must be 0 or more, got -1"):
+        ScanConfig(model="embedded", max_retries=-1)

@@ -50,6 +50,9 @@ class ScanConfig:
                                      "`astray persona extract`.")
     device: str = option("auto", "Where a local model runs: auto (CUDA when present, bf16), cpu, cuda or cuda:N. "
                                  "Recorded in results.json; a resumed run keeps the answers it has.", rescore=True)
+    max_retries: int | None = option(None, "Retries of a failing model call before its sample fails (default: Inspect's, "
+                                           "unlimited with backoff up to 30 min). Rerunning the command redoes failed "
+                                           "samples only.", rescore=True)
     options: Any = None
 
     def __post_init__(self) -> None:
@@ -58,6 +61,8 @@ class ScanConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+        if self.max_retries is not None and self.max_retries < 0:
+            raise AstrayError(f"--max-retries must be 0 or more, got {self.max_retries}")
         check_device_name(self.device)
         if self.steer is not None:
             from astray.models.steering import SteeringSpec  # torch: only when steering
@@ -144,7 +149,8 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     _check_or_start_run(config, out_dir, input_sha, command)
 
     started = time.perf_counter()
-    log, where = _run_inspect(task, ref, out_dir, display, config.max_tokens, entry.spec.max_samples, config.steer,
+    generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
+    log, where = _run_inspect(task, ref, out_dir, display, generate, entry.spec.max_samples, config.steer,
                               device)
     eval_seconds = time.perf_counter() - started
     order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
@@ -190,17 +196,17 @@ def _steering(config: ScanConfig, ref: Any) -> Any:
     return Steering.load(SteeringSpec.parse(config.steer))
 
 
-def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: int | None, max_samples: int,
+def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, generate: dict[str, Any], max_samples: int,
                  steer: str | None = None, device: Any = None) -> tuple[Any, dict[str, Any]]:
     """The finished Inspect log, and where a local model ran (`{"device": {...}}`; empty for remote models).
-    `device` is the torch device run_scan chose for a local model (None for remote models)."""
+    `generate` holds GenerateConfig settings (max_tokens, max_retries); `device` is the torch device run_scan
+    chose for a local model (None for remote models)."""
     from inspect_ai import eval as inspect_eval
 
     from astray.models.access import open_model
 
     logs_dir = out_dir / "logs"
     shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
-    generate_args: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
     model_args: dict[str, Any] = {}
     where: dict[str, Any] = {}
     if device is not None:
@@ -212,7 +218,7 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, max_tokens: i
         model_args["steer"] = steer
     model = open_model(ref, **model_args)
     [log] = inspect_eval(task, model=model, log_dir=str(logs_dir), display=display, max_samples=max_samples,
-                         fail_on_error=False, score_display=False, **generate_args)
+                         fail_on_error=False, score_display=False, **generate)
     if log.status != "success":
         error = log.error.message if log.error else log.status
         raise RunStateError(f"the eval did not finish ({error}); rerun the same command to resume")
@@ -223,14 +229,20 @@ def _refuse_unscored(samples: list[Any]) -> None:
     failed = [s for s in samples if s.error or not s.scores]
     if failed:
         first = failed[0]
-        reason = _failure_reason(first.error.message) if first.error else "no score"
+        reason = _failure_reason(first.error.message, first.error.traceback) if first.error else "no score"
         raise RunStateError(f"{len(failed)} sample(s) failed (first: {first.id}: {reason}); recorded answers are kept, "
                             "rerun the same command to resume")
 
 
-def _failure_reason(message: str) -> str:
+def _failure_reason(message: str, traceback: str = "") -> str:
     """A sample error's cause in one short line. Inspect wraps a provider's error (`BadRequestError(...)`)
-    after the whole request, escaped into one line, so the cause is the last line, not the first."""
+    after the whole request, escaped into one line, so the cause is the last line, not the first; when
+    retries ran out the message is tenacity's `RetryError(<Future ...>)` and the cause is the first
+    exception line of the chained traceback."""
+    if message.startswith("RetryError("):
+        causes = re.findall(r"^[\w.]+: .+$", traceback, re.M)
+        if causes:
+            message = f"{causes[0]} (retries exhausted)"
     lines = [line.strip() for line in message.replace("\\n", "\n").splitlines() if line.strip()]
     if not lines:
         return "unknown error"
