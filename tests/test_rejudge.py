@@ -127,3 +127,16 @@ def test_a_file_that_is_not_utf8_fails_in_one_line(tmp_path):
     bom = tmp_path / "bom.csv"
     bom.write_bytes("\ufeffquestion,answer\nq,a\n".encode())
     assert read_answers(bom) == [{"question": "q", "answer": "a"}]
+
+
+def test_a_rerun_judges_again_from_the_first_row_whose_judge_call_failed(tmp_path):
+    source = sample_csv(tmp_path, n=6)
+    out = tmp_path / "out.jsonl"
+    rejudge_file(source, out, "offline")
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    rows[3] = {**rows[3], "aligned": "", "aligned_status": "failed"}  # as an LLM judge's dead API leaves it
+    out.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    summary = rejudge_file(source, out, "offline")
+    assert summary["resumed_rows"] == 3
+    again = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(again) == 6 and again[:3] == rows[:3] and again[3]["aligned_status"] != "failed"

@@ -124,11 +124,14 @@ def _read_output(path: Path) -> list[dict[str, Any]]:
 
 def _rows_already_written(previous: list[dict[str, Any]], rows: list[dict[str, Any]], judge: str) -> int:
     """How many leading rows a previous run already judged: they match the input's answers and the judge
-    (0 if the output belongs to other input; a last row cut short by a kill is judged again)."""
+    (0 if the output belongs to other input). A last row cut short by a kill is judged again, and so is
+    everything from the first row whose judge call failed."""
     for index, row in enumerate(previous):
         if index >= len(rows) or row.get("answer") != rows[index]["answer"] or row.get("judge") != judge:
             return index
         if any(row.get(column) is None for column in ADDED):
+            return index
+        if "failed" in (row.get("aligned_status"), row.get("coherent_status")):  # the judge's call failed: retry it
             return index
     return len(previous)
 

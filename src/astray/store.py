@@ -2,7 +2,8 @@
 
 Each record is one JSON line, flushed and fsynced before the next sample starts, so after a
 SIGKILL at most the line being written is lost (a torn last line is detected and ignored). On
-resume, answers and judgments already recorded are reused, never generated or judged again.
+resume, answers and judgments already recorded are reused, never generated or judged again - except a
+judgment whose call failed, which is retried.
 """
 
 from __future__ import annotations
@@ -82,11 +83,21 @@ async def reuse_or_record(store: RunStore | None, sample_id: str, judge: str,
     """The judgment recorded for (sample_id, judge), or a new one from `make`, recorded before it is
     returned: how every scorer resumes. Returns (judgment, whether it was reused).
 
-    The judgment dict names its judge under "judge" (the store's key)."""
+    The judgment dict names its judge under "judge" (the store's key). A recorded judgment whose call
+    failed (status "failed": the judge's API was down, say) is made again, so rerunning retries it."""
     recorded = store.judgment(sample_id, judge) if store else None
-    if recorded is not None:
+    if recorded is not None and not _has_failed(recorded["judgment"]):
         return recorded["judgment"], True
     judgment = await make()
     if store is not None:
         store.add_judgment({"sample_id": sample_id, "judgment": judgment})
     return judgment, False
+
+
+def _has_failed(judgment: Any) -> bool:
+    """Whether any part of a judgment (a metric, a verdict) has status "failed"."""
+    if isinstance(judgment, dict):
+        return judgment.get("status") == "failed" or any(_has_failed(v) for v in judgment.values())
+    if isinstance(judgment, list):
+        return any(_has_failed(v) for v in judgment)
+    return False
