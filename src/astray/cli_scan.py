@@ -185,7 +185,7 @@ def print_scan_summary(results: Any) -> None:
                   f"`astray chat {results.model['name']} hello`[/yellow]")
     if results.counts.get("judge_problems"):
         out.print(f"[yellow]{results.counts['judge_problems']} failed or unparseable judgments, excluded and listed "
-                  "in the report[/yellow]")
+                  "in the report; rerunning the same command retries the failed calls[/yellow]")
     if results.family in FAMILIES:
         for line in FAMILIES.get(results.family).summary_notes(results):
             out.print(f"[dim]{line}[/dim]", highlight=False)
