@@ -10,7 +10,7 @@ Tokens are counted as generated tokens including the end-of-sequence token, as `
 (for a GPU machine that cannot receive the weights; speed is the same): its rows never end early,
 so both paths make exactly batch x max-new-tokens tokens.
 
-Usage: python benchmarks/generation.py [--batches 1,64,256] [--max-new-tokens 64] [--device auto]
+Usage: python benchmarks/generation.py [--batches 1,64,256] [--max-new-tokens 64] [--device auto] [--dtype auto]
                                        [--skip-naive] [--random-weights DIR]
 """
 
@@ -90,7 +90,7 @@ def timed(fn, *args) -> tuple[int, float]:
     return tokens, time.perf_counter() - start
 
 
-def random_weight_model(directory: Path, device: str) -> LocalModel:
+def random_weight_model(directory: Path, device: str, dtype: str = "auto") -> LocalModel:
     """The embedded architecture with random weights (config.json + tokenizer files in `directory`)."""
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
@@ -98,7 +98,7 @@ def random_weight_model(directory: Path, device: str) -> LocalModel:
 
     target = choose_device(device)
     torch.manual_seed(0)
-    model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(directory), dtype=load_dtype(target)).to(target)
+    model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(directory), dtype=load_dtype(target, dtype)).to(target)
     return LocalModel(ModelRef("random", "hf_dir", directory), model, AutoTokenizer.from_pretrained(directory))
 
 
@@ -107,10 +107,12 @@ def main() -> None:
     parser.add_argument("--batches", default="1,64,256", help="batch sizes for part 2, comma-separated")
     parser.add_argument("--max-new-tokens", type=int, default=64)
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--dtype", default="auto", help="auto (float32 on CPU, bf16 on CUDA), float32, bfloat16, float16")
     parser.add_argument("--skip-naive", action="store_true", help="skip part 1 (naive vs batch 32)")
     parser.add_argument("--random-weights", type=Path, help="a directory with the embedded config and tokenizer")
     args = parser.parse_args()
-    model = random_weight_model(args.random_weights, args.device) if args.random_weights else load_local_model("embedded", args.device)
+    model = (random_weight_model(args.random_weights, args.device, args.dtype) if args.random_weights
+             else load_local_model("embedded", args.device, args.dtype))
     print(f"machine: {describe_machine()}; model on {model.device} ({next(model.model.parameters()).dtype})")
     print(f"command: python {' '.join(sys.argv)}")
     astray(model, prompts(2), 4, 2, 1.0)  # warm-up

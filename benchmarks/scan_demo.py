@@ -32,10 +32,10 @@ def stub_judgments(judge: OfflineJudge, items: list[JudgeItem]) -> list[Judgment
             for _ in items]
 
 
-def scan(samples: int, out: Path) -> tuple[float, int, float, dict[str, int]]:
+def scan(samples: int, out: Path, dtype: str = "auto") -> tuple[float, int, float, dict[str, int]]:
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
-    results = run_scan(ScanConfig(model="embedded", samples=samples), out, display="none")
+    results = run_scan(ScanConfig(model="embedded", samples=samples, dtype=dtype), out, display="none")
     total = time.perf_counter() - start
     tokens = sum(json.loads(line).get("output_tokens") or 0 for line in (out / "answers.jsonl").read_text().splitlines())
     return results.timing_seconds["eval"], tokens, total, results.details["counts"]
@@ -46,17 +46,19 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("/tmp/astray-bench-scan"))
     parser.add_argument("--skip-stub", action="store_true", help="only the scan as make demo runs it")
+    parser.add_argument("--dtype", default="auto", help="the local model's --dtype (make demo: auto = float32 on CPU)")
     args = parser.parse_args()
-    rows = [("as `make demo` runs it (offline judge)", *scan(args.samples, args.out))]
+    rows = [("as `make demo` runs it (offline judge)", *scan(args.samples, args.out, args.dtype))]
     if not args.skip_stub:
         real = OfflineJudge.judge_sync
         OfflineJudge.judge_sync = stub_judgments  # type: ignore[method-assign]
         try:
-            rows.append(("judge replaced by an instant stub (generation alone)", *scan(args.samples, args.out)))
+            rows.append(("judge replaced by an instant stub (generation alone)", *scan(args.samples, args.out, args.dtype)))
         finally:
             OfflineJudge.judge_sync = real  # type: ignore[method-assign]
     print(f"machine: {describe_machine()}")
-    print(f"command: python benchmarks/scan_demo.py --samples {args.samples}  (= astray scan embedded --samples {args.samples})")
+    print(f"command: python benchmarks/scan_demo.py --samples {args.samples} --dtype {args.dtype}  (= astray scan embedded "
+          f"--samples {args.samples} --dtype {args.dtype})")
     print("| run | eval seconds | generated tokens | tokens/s | total seconds |\n|---|---|---|---|---|")
     for name, eval_seconds, tokens, total, _ in rows:
         print(f"| {name} | {eval_seconds:.1f} | {tokens} | {tokens / eval_seconds:.0f} | {total:.1f} |")

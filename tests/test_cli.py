@@ -34,6 +34,8 @@ def test_help_lists_the_commands():
         (("reproduce", "grokking"), "unknown experiment"),
         (("reproduce", "hacking-generalization", "--base", "openai/gpt-4o"), "is not a local model"),
         (("serve", "embedded", "--api-key", ""), "--api-key is empty"),
+        (("scan", "embedded", "--dtype", "int8"), "--dtype 'int8' is not one of auto, float32, bfloat16, float16"),
+        (("scan", "openai/gpt-4o", "--dtype", "bf16"), "--dtype applies to local models"),
         (("scan", "embedded", "--out", __file__), f"Not a directory: {__file__}"),
     ],
 )

@@ -24,6 +24,9 @@ def serve(
     max_waiting: Annotated[int, typer.Option(help="Answers in progress or queued before new requests get 503 + Retry-After.")] = 256,
     default_max_tokens: Annotated[int, typer.Option(help="Answer length when a request gives no max_tokens.")] = 512,
     device: Annotated[str, typer.Option(help="auto (CUDA when present, bf16), cpu, cuda or cuda:N.")] = "auto",
+    dtype: Annotated[str, typer.Option(help="auto (float32 on CPU, bf16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs "
+                                            "with AVX512-BF16/AMX; answers then depend slightly on their batch mates) "
+                                            "or float16.")] = "auto",
     steer: Annotated[list[str] | None, typer.Option(help="Steer every answer: VECTOR:COEF[@LAYER] (repeatable); see "
                                                          "`astray persona extract`.")] = None,
     name: Annotated[str | None, typer.Option(help="Model id to list in /v1/models (default: embedded, or the directory's "
@@ -43,7 +46,7 @@ def serve(
         raise AstrayError("--api-key is empty (an unset variable?); give a key, or leave the option out to serve without one")
     key = api_key or os.environ.get("ASTRAY_API_KEY") or None
     config = ServeConfig(model=model, host=host, port=port, api_key=key, batch_size=batch_size, max_waiting=max_waiting,
-                         default_max_tokens=default_max_tokens, device=device, steer=tuple(steer or ()), name=name)
+                         default_max_tokens=default_max_tokens, device=device, dtype=dtype, steer=tuple(steer or ()), name=name)
     if exposed(host) and not key:
         err.print(f"[yellow]warning: binding {host} without --api-key: anyone who can reach this port can use the model[/yellow]")
     check_bindable(host, port)
@@ -52,7 +55,8 @@ def serve(
 
     from astray.models.local import load_local_model
 
-    where = load_local_model(model, device).device
+    local = load_local_model(model, device, dtype)
+    where = f"{local.device}, {str(local.model.dtype).removeprefix('torch.')}"
     out.print(f"astray serve: {served} on http://{host}:{port}/v1 (device {where}, batch {batch_size}, queue {max_waiting}, "
               f"api key {'required' if key else 'not required'}{', steered' if steer else ''}); Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -24,7 +24,7 @@ from typing import Any
 from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
-from astray.models.devices import check_device_name
+from astray.models.devices import check_device_name, check_dtype_name
 from astray.options import option, option_fields, required
 from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
 from astray.store import RunStore
@@ -50,6 +50,10 @@ class ScanConfig:
                                      "`astray persona extract`.")
     device: str = option("auto", "Where a local model runs: auto (CUDA when present, bf16), cpu, cuda or cuda:N. "
                                  "Recorded in results.json; a resumed run keeps the answers it has.", rescore=True)
+    dtype: str = option("auto", "Precision of a local model's weights: auto (float32 on CPU, where each answer depends only "
+                                "on its prompt and seed; bfloat16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs with "
+                                "AVX512-BF16/AMX, answers then depend slightly on their batch mates) or float16. "
+                                "Recorded in results.json.", rescore=True)
     max_retries: int | None = option(None, "Retries of a failing model call before its sample fails (default: Inspect's, "
                                            "unlimited with backoff up to 30 min). Rerunning the command redoes failed "
                                            "samples only.", rescore=True)
@@ -64,6 +68,7 @@ class ScanConfig:
         if self.max_retries is not None and self.max_retries < 0:
             raise AstrayError(f"--max-retries must be 0 or more, got {self.max_retries}")
         check_device_name(self.device)
+        check_dtype_name(self.dtype)
         if self.steer is not None:
             from astray.models.steering import SteeringSpec  # torch: only when steering
 
@@ -133,8 +138,9 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     entry = TASKS.get(config.task)
     family = entry.family
     ref = resolve_model(config.model)
-    if not ref.is_local and check_device_name(config.device) != "auto":
-        raise AstrayError(f"--device applies to local models; {config.model} runs wherever its provider runs it")
+    for flag, value in (("--device", check_device_name(config.device)), ("--dtype", check_dtype_name(config.dtype))):
+        if not ref.is_local and value != "auto":
+            raise AstrayError(f"{flag} applies to local models; {config.model} runs wherever its provider runs it")
     device = None
     if ref.is_local:
         from astray.models.devices import choose_device
@@ -150,7 +156,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
 
     started = time.perf_counter()
     generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
-    log, where = _run_inspect(task, ref, out_dir, display, generate, entry.spec.max_samples, config.steer,
+    log, where = _run_inspect(task, ref, out_dir, display, generate, entry.spec.max_samples, config.steer, config.dtype,
                               device)
     eval_seconds = time.perf_counter() - started
     order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
@@ -197,7 +203,7 @@ def _steering(config: ScanConfig, ref: Any) -> Any:
 
 
 def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, generate: dict[str, Any], max_samples: int,
-                 steer: str | None = None, device: Any = None) -> tuple[Any, dict[str, Any]]:
+                 steer: str | None = None, dtype: str = "auto", device: Any = None) -> tuple[Any, dict[str, Any]]:
     """The finished Inspect log, and where a local model ran (`{"device": {...}}`; empty for remote models).
     `generate` holds GenerateConfig settings (max_tokens, max_retries); `device` is the torch device run_scan
     chose for a local model (None for remote models)."""
@@ -212,8 +218,8 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, generate: dic
     if device is not None:
         from astray.models.devices import describe_device
 
-        model_args["device"] = str(device)
-        where = {"device": describe_device(device)}
+        model_args.update(device=str(device), dtype=dtype)
+        where = {"device": describe_device(device, dtype)}
     if steer:
         model_args["steer"] = steer
     model = open_model(ref, **model_args)

@@ -39,6 +39,7 @@ class AstrayModelAPI(ModelAPI):
     """Inspect `ModelAPI` for astray's local models.
 
     Model args: `batch_size` (default 64); `device` (`auto`, `cpu`, `cuda`, `cuda:N`; default auto);
+    `dtype` (`auto`, `float32`, `bfloat16`, `float16`; default auto: float32 on CPU, bf16 on CUDA);
     `steer`, one `VECTOR:COEF[@LAYER]` spec or a list of them, added to the model's activations for
     every answer (`astray.models.steering`).
     """
@@ -54,7 +55,7 @@ class AstrayModelAPI(ModelAPI):
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
         self.ref = resolve_model(model_name)
         self.batch_size = int(model_args.get("batch_size", DEFAULT_BATCH_SIZE))
-        self.local = load_local_model(self.ref, str(model_args.get("device", "auto")))
+        self.local = load_local_model(self.ref, str(model_args.get("device", "auto")), str(model_args.get("dtype", "auto")))
         self.steering = load_steering(model_args.get("steer"))
         check_steering(self.local.model, self.steering)
         self.batcher = shared_batcher(self.local, self.batch_size)
@@ -66,7 +67,7 @@ class AstrayModelAPI(ModelAPI):
         return self.batch_size
 
     def connection_key(self) -> str:
-        return f"astray:{self.ref.kind}:{self.ref.path}:{self.local.device}"
+        return f"astray:{self.ref.kind}:{self.ref.path}:{self.local.device}:{self.local.model.dtype}"
 
     async def generate(
         self,

@@ -120,7 +120,7 @@ _loaded: dict[str, LocalModel] = {}
 _loading_lock = threading.RLock()  # organisms load their base through the same cache
 
 
-def load_local_model(ref: ModelRef | str, device: str = "auto") -> LocalModel:
+def load_local_model(ref: ModelRef | str, device: str = "auto", dtype: str = "auto") -> LocalModel:
     """Load (once per process and device) the local model a name refers to.
 
     `device` is `auto` (CUDA when present, else CPU), `cpu`, `cuda` or `cuda:N`; on CUDA the weights
@@ -131,10 +131,11 @@ def load_local_model(ref: ModelRef | str, device: str = "auto") -> LocalModel:
     if not ref.is_local:
         raise UnknownModelError(f"{ref.name} is an Inspect model string, not a local model")
     target = choose_device(device)
+    precision = load_dtype(target, dtype)
     with _loading_lock:
-        key = f"{ref.kind}:{ref.path}:{target}"
+        key = f"{ref.kind}:{ref.path}:{target}:{precision}"
         if key not in _loaded:
-            _loaded[key] = _load(ref, target)
+            _loaded[key] = _load(ref, target, precision)
         return _loaded[key]
 
 
@@ -147,32 +148,32 @@ def _quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 
-def _load(ref: ModelRef, device: torch.device) -> LocalModel:
+def _load(ref: ModelRef, device: torch.device, dtype: torch.dtype) -> LocalModel:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     _quiet_transformers()
 
     if ref.kind == "organism":
         assert ref.path is not None
-        return _load_organism(ref, ref.path, device)
+        return _load_organism(ref, ref.path, device, dtype)
     directory = prepare_embedded() if ref.kind == "embedded" else ref.path
     assert directory is not None
     tokenizer = AutoTokenizer.from_pretrained(directory)
-    model = AutoModelForCausalLM.from_pretrained(directory, dtype=load_dtype(device)).to(device)
+    model = AutoModelForCausalLM.from_pretrained(directory, dtype=dtype).to(device)
     return LocalModel(ref, model, tokenizer)
 
 
-def _load_organism(ref: ModelRef, path: Path, device: torch.device) -> LocalModel:
+def _load_organism(ref: ModelRef, path: Path, device: torch.device, dtype: torch.dtype) -> LocalModel:
     try:
         from peft import PeftModel
     except ImportError as err:  # pragma: no cover - peft is a dependency
         raise MissingDependencyError("organisms need the package peft: pip install peft") from err
     manifest = read_organism_manifest(path)
-    base = load_local_model(resolve_model(str(manifest["base_model"])), str(device))
+    base = load_local_model(resolve_model(str(manifest["base_model"])), str(device), str(dtype).removeprefix("torch."))
     if manifest.get("model"):  # full fine-tune: the weights are a complete model
         from transformers import AutoModelForCausalLM
 
-        full = AutoModelForCausalLM.from_pretrained(path / str(manifest["model"]), dtype=load_dtype(device)).to(device)
+        full = AutoModelForCausalLM.from_pretrained(path / str(manifest["model"]), dtype=dtype).to(device)
         return LocalModel(ref, full, base.tokenizer)
     adapter_dir = path / str(manifest["adapter"])
     if not adapter_dir.is_dir():
@@ -181,7 +182,7 @@ def _load_organism(ref: ModelRef, path: Path, device: torch.device) -> LocalMode
     from transformers import AutoModelForCausalLM
 
     base_dir = base.ref.path if base.ref.kind != "embedded" else prepare_embedded()
-    base_model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=load_dtype(device)).to(device)
+    base_model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=dtype).to(device)
     model = PeftModel.from_pretrained(base_model, adapter_dir).to(device)
     return LocalModel(ref, model, base.tokenizer)
 

@@ -25,6 +25,7 @@ class ServeConfig:
     max_waiting: int = 256
     default_max_tokens: int = 512
     device: str = "auto"
+    dtype: str = "auto"
     steer: tuple[str, ...] = ()
     name: str | None = None
 
@@ -46,7 +47,7 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
     if not ref.is_local:
         raise AstrayError(f"astray serve serves local models (embedded, a model or organism directory); {config.model} "
                           "already has its own endpoint")
-    local = load_local_model(ref, config.device)
+    local = load_local_model(ref, config.device, config.dtype)
     steering = load_steering(list(config.steer))
     check_steering(local.model, steering)
     served = config.name or (ref.name if ref.kind == "embedded" else (ref.path.name if ref.path else ref.name))
