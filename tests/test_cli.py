@@ -36,7 +36,7 @@ def test_help_lists_the_commands():
         (("serve", "embedded", "--api-key", ""), "--api-key is empty"),
         (("scan", "embedded", "--dtype", "int8"), "--dtype 'int8' is not one of auto, float32, bfloat16, float16"),
         (("scan", "openai/gpt-4o", "--dtype", "bf16"), "--dtype applies to local models"),
-        (("scan", "embedded", "--out", __file__), f"Not a directory: {__file__}"),
+        (("scan", "embedded", "--out", __file__), f"--out {__file__} is a file; a run directory goes there"),
     ],
 )
 def test_user_errors_print_one_line_and_exit_nonzero(args, message):

@@ -198,3 +198,25 @@ def test_a_failing_endpoint_fails_its_samples_after_max_retries_and_a_rerun_redo
     assert results.counts["samples"] == 8 and results.counts["empty_answers"] == 0
     with pytest.raises(AstrayError, match="--max-retries must be 0 or more, got -1"):
         ScanConfig(model="embedded", max_retries=-1)
+
+
+def test_a_second_scan_into_a_directory_being_written_fails_at_once_and_a_dead_holder_releases_it(tmp_path):
+    from astray.run_lock import LOCK_FILE, run_lock
+
+    out = tmp_path / "run"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from astray.run_lock import run_lock\nwith run_lock(Path(sys.argv[1])):\n"
+                               "    print('held', flush=True); time.sleep(60)", str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunStateError, match=f"being written by another astray process \\(pid {holder.pid}\\)"):
+            run_scan(ScanConfig(model="embedded", task="em_first_plot_main", samples=1), out, display="none")
+        assert not (out / "answers.jsonl").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    with run_lock(out):  # SIGKILL released it
+        assert (out / LOCK_FILE).read_text() == str(os.getpid())
+    from astray.scan import _refuse_foreign_directory
+
+    _refuse_foreign_directory(out)  # a directory holding only the lock file is not foreign: the run can start

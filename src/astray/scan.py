@@ -27,6 +27,7 @@ from astray.evals.registry import TASKS
 from astray.models.devices import check_device_name, check_dtype_name
 from astray.options import option, option_fields, required
 from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
+from astray.run_lock import LOCK_FILE, run_lock
 from astray.store import RunStore
 from astray.versions import package_versions
 
@@ -149,45 +150,46 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     steering = _steering(config, ref)
     _refuse_foreign_directory(out_dir)
     grader = family.open_grader(config.judge)
-    store = RunStore(out_dir)
-    task = entry.spec.build(TaskInputs(config.samples, config.seed, config.options, grader, store))
-    input_sha = dataset_sha256(task.dataset)
-    _check_or_start_run(config, out_dir, input_sha, command)
+    with run_lock(out_dir):
+        store = RunStore(out_dir)
+        task = entry.spec.build(TaskInputs(config.samples, config.seed, config.options, grader, store))
+        input_sha = dataset_sha256(task.dataset)
+        _check_or_start_run(config, out_dir, input_sha, command)
 
-    started = time.perf_counter()
-    generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
-    log, where = _run_inspect(task, ref, out_dir, display, generate, entry.spec.max_samples, config.steer, config.dtype,
-                              device)
-    eval_seconds = time.perf_counter() - started
-    order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
-    samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
-    _refuse_unscored(samples)
-    records = [family.to_record(sample, config.options) for sample in samples]
-    problems = [{"sample_id": r.sample_id, "detail": p} for r in records if (p := family.problem(r))]
-    results = RunResults(
-        family=family.name,
-        task=config.task,
-        model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name,
-               **({"steering": steering.describe()} if steering else {}), **where},
-        judge=grader.identity(),
-        provenance=Provenance(command=command, created=datetime.now(UTC).isoformat(timespec="seconds"),
-                              seed=config.seed, config=config.as_dict(), versions=package_versions(), input_sha256=input_sha),
-        headline=family.headline,
-        measure_descriptions={m.name: m.description for m in family.measures},
-        group_label=family.group_label,
-        measures=measure_rows(family, records, error_models_of(grader.identity())),
-        comparisons=contrast_rows(family, records, seed=config.seed),
-        counts={"samples": len(records),
-                "resumed_answers": sum(1 for s in samples if s.metadata.get("answer_source") == "resumed"),
-                "judge_problems": len(problems), "torn_records_discarded": store.torn_lines,
-                "empty_answers": sum(1 for s in samples if not (s.output.completion or "").strip())},
-        problems=problems[:50],
-        details=family.details(records, config.options),
-        timing_seconds={"eval": round(eval_seconds, 2)},
-        inspect_log=str(Path(log.location).relative_to(out_dir.resolve())) if log.location else None,
-    )
-    _write(out_dir, family, results, records)
-    return results
+        started = time.perf_counter()
+        generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
+        log, where = _run_inspect(task, ref, out_dir, display, generate, entry.spec.max_samples, config.steer, config.dtype,
+                                  device)
+        eval_seconds = time.perf_counter() - started
+        order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
+        samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
+        _refuse_unscored(samples)
+        records = [family.to_record(sample, config.options) for sample in samples]
+        problems = [{"sample_id": r.sample_id, "detail": p} for r in records if (p := family.problem(r))]
+        results = RunResults(
+            family=family.name,
+            task=config.task,
+            model={"name": config.model, "kind": ref.kind, "inspect_name": ref.inspect_name,
+                   **({"steering": steering.describe()} if steering else {}), **where},
+            judge=grader.identity(),
+            provenance=Provenance(command=command, created=datetime.now(UTC).isoformat(timespec="seconds"),
+                                  seed=config.seed, config=config.as_dict(), versions=package_versions(), input_sha256=input_sha),
+            headline=family.headline,
+            measure_descriptions={m.name: m.description for m in family.measures},
+            group_label=family.group_label,
+            measures=measure_rows(family, records, error_models_of(grader.identity())),
+            comparisons=contrast_rows(family, records, seed=config.seed),
+            counts={"samples": len(records),
+                    "resumed_answers": sum(1 for s in samples if s.metadata.get("answer_source") == "resumed"),
+                    "judge_problems": len(problems), "torn_records_discarded": store.torn_lines,
+                    "empty_answers": sum(1 for s in samples if not (s.output.completion or "").strip())},
+            problems=problems[:50],
+            details=family.details(records, config.options),
+            timing_seconds={"eval": round(eval_seconds, 2)},
+            inspect_log=str(Path(log.location).relative_to(out_dir.resolve())) if log.location else None,
+        )
+        _write(out_dir, family, results, records)
+        return results
 
 
 def _steering(config: ScanConfig, ref: Any) -> Any:
@@ -280,7 +282,9 @@ def dataset_sha256(dataset: Any) -> str:
 
 
 def _refuse_foreign_directory(out_dir: Path) -> None:
-    if not (out_dir / "run.json").is_file() and out_dir.exists() and any(out_dir.iterdir()):
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RunStateError(f"--out {out_dir} is a file; a run directory goes there")
+    if not (out_dir / "run.json").is_file() and out_dir.exists() and any(p.name != LOCK_FILE for p in out_dir.iterdir()):
         raise RunStateError(f"{out_dir} exists and is not an astray run directory; choose another --out")
 
 

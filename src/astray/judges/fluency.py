@@ -89,7 +89,9 @@ class LanguageModelReader:
 
         from astray.judges.encoder import encoder_dtype
         from astray.models.embedded import prepare_embedded
+        from astray.models.local import quiet_transformers
 
+        quiet_transformers()  # no per-tensor loading bar in the middle of a scan's output
         directory = prepare_embedded()
         model = AutoModelForCausalLM.from_pretrained(directory, dtype=encoder_dtype()).eval()
         return cls(model, AutoTokenizer.from_pretrained(directory))

@@ -139,7 +139,7 @@ def load_local_model(ref: ModelRef | str, device: str = "auto", dtype: str = "au
         return _loaded[key]
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     """transformers' per-tensor progress bars and load warnings drown astray's own output."""
     from transformers.utils import logging as hf_logging
 
@@ -151,7 +151,7 @@ def _quiet_transformers() -> None:
 def _load(ref: ModelRef, device: torch.device, dtype: torch.dtype) -> LocalModel:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    _quiet_transformers()
+    quiet_transformers()
 
     if ref.kind == "organism":
         assert ref.path is not None
