@@ -121,10 +121,11 @@ _loading_lock = threading.RLock()  # organisms load their base through the same 
 
 
 def load_local_model(ref: ModelRef | str, device: str = "auto", dtype: str = "auto") -> LocalModel:
-    """Load (once per process and device) the local model a name refers to.
+    """Load (once per process, device and dtype) the local model a name refers to.
 
-    `device` is `auto` (CUDA when present, else CPU), `cpu`, `cuda` or `cuda:N`; on CUDA the weights
-    are bf16 where the card supports it (else fp16), on CPU fp32.
+    `device` is `auto` (CUDA when present, else CPU), `cpu`, `cuda` or `cuda:N`. `dtype` `auto` gives bf16
+    on CUDA where the card supports it (else fp16) and fp32 on CPU; `float32`, `bfloat16` or `float16`
+    override it (`astray.models.devices.load_dtype` says what bf16 on a CPU costs).
     """
     if isinstance(ref, str):
         ref = resolve_model(ref)
