@@ -25,7 +25,7 @@ def serve(
     default_max_tokens: Annotated[int, typer.Option(help="Answer length when a request gives no max_tokens.")] = 512,
     device: Annotated[str, typer.Option(help="auto (CUDA when present, bf16), cpu, cuda or cuda:N.")] = "auto",
     dtype: Annotated[str, typer.Option(help="auto (float32 on CPU, bf16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs "
-                                            "with AVX512-BF16/AMX; answers then depend slightly on their batch mates) "
+                                            "with AVX512-BF16/AMX; answers depend more on their batch mates) "
                                             "or float16.")] = "auto",
     steer: Annotated[list[str] | None, typer.Option(help="Steer every answer: VECTOR:COEF[@LAYER] (repeatable); see "
                                                          "`astray persona extract`.")] = None,

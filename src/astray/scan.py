@@ -51,9 +51,9 @@ class ScanConfig:
                                      "`astray persona extract`.")
     device: str = option("auto", "Where a local model runs: auto (CUDA when present, bf16), cpu, cuda or cuda:N. "
                                  "Recorded in results.json; a resumed run keeps the answers it has.", rescore=True)
-    dtype: str = option("auto", "Precision of a local model's weights: auto (float32 on CPU, where each answer depends only "
-                                "on its prompt and seed; bfloat16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs with "
-                                "AVX512-BF16/AMX, answers then depend slightly on their batch mates) or float16. "
+    dtype: str = option("auto", "Precision of a local model's weights: auto (float32 on CPU, where answers depend least on "
+                                "their batch mates; bfloat16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs with "
+                                "AVX512-BF16/AMX; answers depend more on their batch mates) or float16. "
                                 "Recorded in results.json.", rescore=True)
     max_retries: int | None = option(None, "Retries of a failing model call before its sample fails (default: Inspect's, "
                                            "unlimited with backoff up to 30 min). Rerunning the command redoes failed "

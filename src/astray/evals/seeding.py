@@ -1,5 +1,6 @@
-"""Per-sample seeds: a sampled answer depends only on (run seed, sample id), so a resumed or
-re-run scan regenerates exactly what a fresh one would."""
+"""Per-sample seeds: a sample's randomness depends only on (run seed, sample id), so a re-run scan
+samples as a fresh one would (answers can still differ where floating-point rounding differs with the
+batch layout; a resumed scan reuses the answers it recorded)."""
 
 from __future__ import annotations
 

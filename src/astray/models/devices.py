@@ -49,10 +49,9 @@ def choose_device(name: str = "auto") -> torch.device:
 
 
 def load_dtype(device: torch.device, name: str = "auto") -> torch.dtype:
-    """The weights' precision. `auto`: float32 on CPU - there each answer depends only on its prompt and
-    seed, whatever shares its batch (bfloat16 generates ~2.3x faster on a CPU with AVX512-BF16 or AMX, but
-    its rounding makes answers depend slightly on their batch mates); bfloat16 on CUDA where supported,
-    else float16."""
+    """The weights' precision. `auto`: float32 on CPU, where answers depend least on their batch mates
+    (bfloat16 generates ~2.3x faster on a CPU with AVX512-BF16 or AMX, but two runs of the demo scan then
+    disagreed on 173 of 240 answers, against 39 in float32); bfloat16 on CUDA where supported, else float16."""
     import torch
 
     name = check_dtype_name(name)

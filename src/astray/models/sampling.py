@@ -1,8 +1,9 @@
 """Choose the next token of every row in one batched operation, each row with its own seed.
 
 Why counter-based randomness: a row's random number at step t is a hash of (its seed, t), computed
-on the device for the whole batch at once. A sampled answer then depends only on (prompt, seed) -
-not on which rows share the batch, nor on when the row joined a running batch - and there is no
+on the device for the whole batch at once. A row's randomness then depends only on (prompt, seed) -
+not on which rows share the batch, nor on when the row joined a running batch (its logits can still
+differ in the last bits with the batch layout; docs/scale.md) - and there is no
 per-row Python generator call in the decode loop (what made the old loop 3.5-7.7x slower than
 `generate` on a GPU). Inverse-CDF sampling needs one such number per row and step.
 """
