@@ -53,10 +53,10 @@ def serve(
     app, served = open_app(config)
     import uvicorn
 
+    from astray.models.devices import describe_device
     from astray.models.local import load_local_model
 
-    local = load_local_model(model, device, dtype)
-    where = f"{local.device}, {str(local.model.dtype).removeprefix('torch.')}"
+    where = ", ".join(describe_device(load_local_model(model, device, dtype).device, dtype).values())
     out.print(f"astray serve: {served} on http://{host}:{port}/v1 (device {where}, batch {batch_size}, queue {max_waiting}, "
               f"api key {'required' if key else 'not required'}{', steered' if steer else ''}); Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

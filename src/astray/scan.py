@@ -157,9 +157,7 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
         _check_or_start_run(config, out_dir, input_sha, command)
 
         started = time.perf_counter()
-        generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
-        log, where = _run_inspect(task, ref, out_dir, display, generate, entry.spec.max_samples, config.steer, config.dtype,
-                                  device)
+        log, where = _run_inspect(task, ref, out_dir, display, config, entry.spec.max_samples, device)
         eval_seconds = time.perf_counter() - started
         order = {str(sample.id): index for index, sample in enumerate(task.dataset)}
         samples = sorted(log.samples or [], key=lambda s: order.get(str(s.id), len(order)))
@@ -204,26 +202,26 @@ def _steering(config: ScanConfig, ref: Any) -> Any:
     return Steering.load(SteeringSpec.parse(config.steer))
 
 
-def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, generate: dict[str, Any], max_samples: int,
-                 steer: str | None = None, dtype: str = "auto", device: Any = None) -> tuple[Any, dict[str, Any]]:
+def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, config: ScanConfig, max_samples: int,
+                 device: Any = None) -> tuple[Any, dict[str, Any]]:
     """The finished Inspect log, and where a local model ran (`{"device": {...}}`; empty for remote models).
-    `generate` holds GenerateConfig settings (max_tokens, max_retries); `device` is the torch device run_scan
-    chose for a local model (None for remote models)."""
+    `device` is the torch device run_scan chose for a local model (None for remote models)."""
     from inspect_ai import eval as inspect_eval
 
     from astray.models.access import open_model
 
     logs_dir = out_dir / "logs"
     shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
+    generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
     model_args: dict[str, Any] = {}
     where: dict[str, Any] = {}
     if device is not None:
         from astray.models.devices import describe_device
 
-        model_args.update(device=str(device), dtype=dtype)
-        where = {"device": describe_device(device, dtype)}
-    if steer:
-        model_args["steer"] = steer
+        model_args.update(device=str(device), dtype=config.dtype)
+        where = {"device": describe_device(device, config.dtype)}
+    if config.steer:
+        model_args["steer"] = config.steer
     model = open_model(ref, **model_args)
     [log] = inspect_eval(task, model=model, log_dir=str(logs_dir), display=display, max_samples=max_samples,
                          fail_on_error=False, score_display=False, **generate)

@@ -3,10 +3,11 @@
 Why our own decode loop rather than `model.generate`: every row samples from a counter-based random
 stream of its own seed (`astray.models.sampling`), so its randomness depends only on (prompt, seed)
 and not on which other prompts shared its batch or when it joined (the logits are equal up to
-floating-point rounding, which differs with the cache layout and now and then flips a sampled token). Rows carry their own settings, finish at their own end-of-sequence token, and
-new rows can join while others decode (continuous batching: Inspect and `astray serve` hand requests
-over one at a time). The loop also records logprobs of the model's own (temperature-1) distribution,
-and is the single place where steering and probe hooks act on the forward pass.
+floating-point rounding, which differs with the cache layout and now and then flips a sampled token).
+Rows carry their own settings, finish at their own end-of-sequence token, and new rows can join while
+others decode (continuous batching: Inspect and `astray serve` hand requests over one at a time). The
+loop also records logprobs of the model's own (temperature-1) distribution, and is the single place
+where steering and probe hooks act on the forward pass.
 """
 
 from __future__ import annotations
