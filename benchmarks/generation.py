@@ -11,7 +11,7 @@ Tokens are counted as generated tokens including the end-of-sequence token, as `
 so both paths make exactly batch x max-new-tokens tokens.
 
 Usage: python benchmarks/generation.py [--batches 1,64,256] [--max-new-tokens 64] [--device auto] [--dtype auto]
-                                       [--skip-naive] [--random-weights DIR]
+                                       [--skip-naive] [--random-weights DIR] [--batch-invariant]
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def timed(fn, *args) -> tuple[int, float]:
     return tokens, time.perf_counter() - start
 
 
-def random_weight_model(directory: Path, device: str, dtype: str = "auto") -> LocalModel:
+def random_weight_model(directory: Path, device: str, dtype: str = "auto", batch_invariant: bool = False) -> LocalModel:
     """The embedded architecture with random weights (config.json + tokenizer files in `directory`)."""
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
@@ -99,7 +99,7 @@ def random_weight_model(directory: Path, device: str, dtype: str = "auto") -> Lo
     target = choose_device(device)
     torch.manual_seed(0)
     model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(directory), dtype=load_dtype(target, dtype)).to(target)
-    return LocalModel(ModelRef("random", "hf_dir", directory), model, AutoTokenizer.from_pretrained(directory))
+    return LocalModel(ModelRef("random", "hf_dir", directory), model, AutoTokenizer.from_pretrained(directory), batch_invariant)
 
 
 def main() -> None:
@@ -110,9 +110,11 @@ def main() -> None:
     parser.add_argument("--dtype", default="auto", help="auto (float32 on CPU, bf16 on CUDA), float32, bfloat16, float16")
     parser.add_argument("--skip-naive", action="store_true", help="skip part 1 (naive vs batch 32)")
     parser.add_argument("--random-weights", type=Path, help="a directory with the embedded config and tokenizer")
+    parser.add_argument("--batch-invariant", action="store_true",
+                        help="astray's --batch-invariant numerics (HF `generate` then runs on them too)")
     args = parser.parse_args()
-    model = (random_weight_model(args.random_weights, args.device, args.dtype) if args.random_weights
-             else load_local_model("embedded", args.device, args.dtype))
+    model = (random_weight_model(args.random_weights, args.device, args.dtype, args.batch_invariant) if args.random_weights
+             else load_local_model("embedded", args.device, args.dtype, args.batch_invariant))
     print(f"machine: {describe_machine()}; model on {model.device} ({next(model.model.parameters()).dtype})")
     print(f"command: python {' '.join(sys.argv)}")
     astray(model, prompts(2), 4, 2, 1.0)  # warm-up

@@ -32,13 +32,17 @@ def stub_judgments(judge: OfflineJudge, items: list[JudgeItem]) -> list[Judgment
             for _ in items]
 
 
-def scan(samples: int, out: Path, dtype: str = "auto") -> tuple[float, int, float, dict[str, int]]:
+def scan(samples: int, out: Path, dtype: str = "auto", batch_invariant: bool = False
+         ) -> tuple[float, int, float, dict[str, int], dict[str, str]]:
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
-    results = run_scan(ScanConfig(model="embedded", samples=samples, dtype=dtype), out, display="none")
+    results = run_scan(ScanConfig(model="embedded", samples=samples, dtype=dtype, batch_invariant=batch_invariant), out,
+                       display="none")
     total = time.perf_counter() - start
-    tokens = sum(json.loads(line).get("output_tokens") or 0 for line in (out / "answers.jsonl").read_text().splitlines())
-    return results.timing_seconds["eval"], tokens, total, results.details["counts"]
+    records = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
+    tokens = sum(record.get("output_tokens") or 0 for record in records)
+    answers = {record["sample_id"]: record["answer"] for record in records}
+    return results.timing_seconds["eval"], tokens, total, results.details["counts"], answers
 
 
 def main() -> None:
@@ -47,22 +51,28 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/astray-bench-scan"))
     parser.add_argument("--skip-stub", action="store_true", help="only the scan as make demo runs it")
     parser.add_argument("--dtype", default="auto", help="the local model's --dtype (make demo: auto = float32 on CPU)")
+    parser.add_argument("--batch-invariant", action="store_true", help="astray scan --batch-invariant")
     args = parser.parse_args()
-    rows = [("as `make demo` runs it (offline judge)", *scan(args.samples, args.out, args.dtype))]
+    rows = [("as `make demo` runs it (offline judge)", *scan(args.samples, args.out, args.dtype, args.batch_invariant))]
     if not args.skip_stub:
         real = OfflineJudge.judge_sync
         OfflineJudge.judge_sync = stub_judgments  # type: ignore[method-assign]
         try:
-            rows.append(("judge replaced by an instant stub (generation alone)", *scan(args.samples, args.out, args.dtype)))
+            rows.append(("judge replaced by an instant stub (generation alone)",
+                         *scan(args.samples, args.out, args.dtype, args.batch_invariant)))
         finally:
             OfflineJudge.judge_sync = real  # type: ignore[method-assign]
     print(f"machine: {describe_machine()}")
-    print(f"command: python benchmarks/scan_demo.py --samples {args.samples} --dtype {args.dtype}  (= astray scan embedded "
-          f"--samples {args.samples} --dtype {args.dtype})")
+    flags = f"--samples {args.samples} --dtype {args.dtype}{' --batch-invariant' if args.batch_invariant else ''}"
+    print(f"command: python benchmarks/scan_demo.py {flags}  (= astray scan embedded {flags})")
     print("| run | eval seconds | generated tokens | tokens/s | total seconds |\n|---|---|---|---|---|")
-    for name, eval_seconds, tokens, total, _ in rows:
+    for name, eval_seconds, tokens, total, _, _ in rows:
         print(f"| {name} | {eval_seconds:.1f} | {tokens} | {tokens / eval_seconds:.0f} | {total:.1f} |")
     print(f"counts (real judge): {rows[0][4]}")
+    if len(rows) == 2:  # same seeds, batch layouts set by when answers arrived: do the answers agree?
+        first, second = rows[0][5], rows[1][5]
+        differ = sum(first[key] != second.get(key) for key in first)
+        print(f"answers that differ between the two runs (same seeds): {differ} of {len(first)}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ def test_help_lists_the_commands():
         (("serve", "embedded", "--api-key", ""), "--api-key is empty"),
         (("scan", "embedded", "--dtype", "int8"), "--dtype 'int8' is not one of auto, float32, bfloat16, float16"),
         (("scan", "openai/gpt-4o", "--dtype", "bf16"), "--dtype applies to local models"),
+        (("scan", "openai/gpt-4o", "--batch-invariant"), "--batch-invariant applies to local models"),
+        (("scan", "embedded", "--batch-invariant", "--dtype", "bf16"), "--batch-invariant works on CPU in float32 only"),
         (("scan", "embedded", "--out", __file__), f"--out {__file__} is a file; a run directory goes there"),
     ],
 )

@@ -28,12 +28,20 @@ def small_scan(out, options=None, **overrides):
     return run_scan(config, out, display="none", command="astray scan embedded ...")
 
 
+def test_a_batch_invariant_scan_says_so_in_results_json(tmp_path):
+    """(That its answers ignore batch mates is tested on the decode loop, logprobs to the last bit, and
+    measured on the demo scan by benchmarks/scan_demo.py --batch-invariant.)"""
+    small_scan(tmp_path / "run", batch_invariant=True, max_tokens=8)
+    data = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert data["model"]["device"] == {"device": "cpu", "dtype": "float32", "numerics": "batch-invariant"}
+
+
 def test_scan_writes_the_results_contract_a_report_and_an_inspect_log(tmp_path):
     results = small_scan(tmp_path / "run")
     data = json.loads((tmp_path / "run" / "results.json").read_text())
     assert data["family"] == "em" and data["task"] == "em_first_plot_main"
     assert data["model"] == {"name": "embedded", "kind": "embedded", "inspect_name": "astray/embedded",
-                             "device": {"device": "cpu", "dtype": "float32"}}
+                             "device": {"device": "cpu", "dtype": "float32", "numerics": "batch-dependent"}}
     assert data["judge"]["name"] == "offline" and "validation" in data["judge"]
     assert {"command", "seed", "versions", "input_sha256"} <= set(data["provenance"])
     overall = next(r for r in data["measures"] if r["measure"] == "misaligned" and r["group"] is None)

@@ -27,6 +27,9 @@ def serve(
     dtype: Annotated[str, typer.Option(help="auto (float32 on CPU, bf16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs "
                                             "with AVX512-BF16/AMX; answers depend more on their batch mates) "
                                             "or float16.")] = "auto",
+    batch_invariant: Annotated[bool, typer.Option(help="Make each answer independent of the requests batched with it, so "
+                                                       "a request with a seed always gets the same answer (float32 on CPU "
+                                                       "only; slower, most at batch 1).")] = False,
     steer: Annotated[list[str] | None, typer.Option(help="Steer every answer: VECTOR:COEF[@LAYER] (repeatable); see "
                                                          "`astray persona extract`.")] = None,
     name: Annotated[str | None, typer.Option(help="Model id to list in /v1/models (default: embedded, or the directory's "
@@ -46,7 +49,8 @@ def serve(
         raise AstrayError("--api-key is empty (an unset variable?); give a key, or leave the option out to serve without one")
     key = api_key or os.environ.get("ASTRAY_API_KEY") or None
     config = ServeConfig(model=model, host=host, port=port, api_key=key, batch_size=batch_size, max_waiting=max_waiting,
-                         default_max_tokens=default_max_tokens, device=device, dtype=dtype, steer=tuple(steer or ()), name=name)
+                         default_max_tokens=default_max_tokens, device=device, dtype=dtype, batch_invariant=batch_invariant,
+                         steer=tuple(steer or ()), name=name)
     if exposed(host) and not key:
         err.print(f"[yellow]warning: binding {host} without --api-key: anyone who can reach this port can use the model[/yellow]")
     check_bindable(host, port)
@@ -56,7 +60,8 @@ def serve(
     from astray.models.devices import describe_device
     from astray.models.local import load_local_model
 
-    where = ", ".join(describe_device(load_local_model(model, device, dtype).device, dtype).values())
+    loaded = load_local_model(model, device, dtype, batch_invariant)
+    where = ", ".join(describe_device(loaded.device, dtype, loaded.batch_invariant).values())
     out.print(f"astray serve: {served} on http://{host}:{port}/v1 (device {where}, batch {batch_size}, queue {max_waiting}, "
               f"api key {'required' if key else 'not required'}{', steered' if steer else ''}); Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

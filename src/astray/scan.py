@@ -55,6 +55,9 @@ class ScanConfig:
                                 "their batch mates; bfloat16 on CUDA), float32, bfloat16 (~2.3x faster on CPUs with "
                                 "AVX512-BF16/AMX; answers depend more on their batch mates) or float16. "
                                 "Recorded in results.json.", rescore=True)
+    batch_invariant: bool = option(False, "Make each answer of a local model independent of what shares its batch, so "
+                                          "a rerun with the same seed gives the same answers (float32 on CPU only; "
+                                          "the demo scan ~22% slower). Recorded in results.json.", rescore=True)
     max_retries: int | None = option(None, "Retries of a failing model call before its sample fails (default: Inspect's, "
                                            "unlimited with backoff up to 30 min). Rerunning the command redoes failed "
                                            "samples only.", rescore=True)
@@ -70,6 +73,9 @@ class ScanConfig:
             raise AstrayError(f"--max-retries must be 0 or more, got {self.max_retries}")
         check_device_name(self.device)
         check_dtype_name(self.dtype)
+        if self.batch_invariant and (self.device.startswith("cuda") or check_dtype_name(self.dtype) not in ("auto", "float32")):
+            raise AstrayError(f"--batch-invariant works on CPU in float32 only, not with --device {self.device} "
+                              f"--dtype {self.dtype}")
         if self.steer is not None:
             from astray.models.steering import SteeringSpec  # torch: only when steering
 
@@ -139,7 +145,8 @@ def run_scan(config: ScanConfig, out_dir: Path, display: str = "rich", command: 
     entry = TASKS.get(config.task)
     family = entry.family
     ref = resolve_model(config.model)
-    for flag, value in (("--device", check_device_name(config.device)), ("--dtype", check_dtype_name(config.dtype))):
+    for flag, value in (("--device", check_device_name(config.device)), ("--dtype", check_dtype_name(config.dtype)),
+                        ("--batch-invariant", "on" if config.batch_invariant else "auto")):
         if not ref.is_local and value != "auto":
             raise AstrayError(f"{flag} applies to local models; {config.model} runs wherever its provider runs it")
     device = None
@@ -214,12 +221,9 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, config: ScanC
     shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
     generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
     model_args: dict[str, Any] = {}
-    where: dict[str, Any] = {}
+    where: dict[str, Any] = {}  # filled after the run: the loaded model says whether it is batch-invariant
     if device is not None:
-        from astray.models.devices import describe_device
-
-        model_args.update(device=str(device), dtype=config.dtype)
-        where = {"device": describe_device(device, config.dtype)}
+        model_args.update(device=str(device), dtype=config.dtype, batch_invariant=config.batch_invariant)
     if config.steer:
         model_args["steer"] = config.steer
     model = open_model(ref, **model_args)
@@ -228,6 +232,12 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, config: ScanC
     if log.status != "success":
         error = log.error.message if log.error else log.status
         raise RunStateError(f"the eval did not finish ({error}); rerun the same command to resume")
+    if device is not None:
+        from astray.models.devices import describe_device
+        from astray.models.local import load_local_model
+
+        loaded = load_local_model(ref, str(device), config.dtype, config.batch_invariant)  # the provider's, cached
+        where = {"device": describe_device(device, config.dtype, loaded.batch_invariant)}
     return log, where
 
 

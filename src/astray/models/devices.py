@@ -51,7 +51,8 @@ def choose_device(name: str = "auto") -> torch.device:
 def load_dtype(device: torch.device, name: str = "auto") -> torch.dtype:
     """The weights' precision. `auto`: float32 on CPU, where answers depend least on their batch mates
     (bfloat16 generates ~2.3x faster on a CPU with AVX512-BF16 or AMX, but two runs of the demo scan then
-    disagreed on 173 of 240 answers, against 39 in float32); bfloat16 on CUDA where supported, else float16."""
+    disagreed on 173 of 240 answers, against 39 in float32 and 0 in float32 with `--batch-invariant`); bfloat16 on
+    CUDA where supported, else float16."""
     import torch
 
     name = check_dtype_name(name)
@@ -62,11 +63,14 @@ def load_dtype(device: torch.device, name: str = "auto") -> torch.dtype:
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
-def describe_device(device: torch.device, dtype: str = "auto") -> dict[str, str]:
-    """What results files record about where a model ran."""
+def describe_device(device: torch.device, dtype: str = "auto", batch_invariant: bool | None = None) -> dict[str, str]:
+    """What results files record about where a model ran, and (when known) whether a row's answer is
+    independent of its batch mates (`astray.models.batch_invariance`)."""
     import torch
 
     record = {"device": str(device), "dtype": str(load_dtype(device, dtype)).removeprefix("torch.")}
     if device.type == "cuda":
         record["name"] = torch.cuda.get_device_name(device)
+    if batch_invariant is not None:
+        record["numerics"] = "batch-invariant" if batch_invariant else "batch-dependent"
     return record

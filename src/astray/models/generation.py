@@ -2,8 +2,10 @@
 
 Why our own decode loop rather than `model.generate`: every row samples from a counter-based random
 stream of its own seed (`astray.models.sampling`), so its randomness depends only on (prompt, seed)
-and not on which other prompts shared its batch or when it joined (the logits are equal up to
-floating-point rounding, which differs with the cache layout and now and then flips a sampled token).
+and not on which other prompts shared its batch or when it joined. The logits themselves are equal up to
+floating-point rounding, which differs with the cache layout and now and then flips a sampled token,
+unless the model was loaded batch-invariant (`astray.models.batch_invariance`, float32 on CPU), which
+makes them equal to the last bit.
 Rows carry their own settings, finish at their own end-of-sequence token, and new rows can join while
 others decode (continuous batching: Inspect and `astray serve` hand requests over one at a time). The
 loop also records logprobs of the model's own (temperature-1) distribution, and is the single place
@@ -19,6 +21,7 @@ from typing import Any, Literal
 
 import torch
 
+from astray.models.batch_invariance import is_batch_invariant
 from astray.models.kv_cache import GrowingLayer, grow_in_place
 from astray.models.sampling import RowSampling, choose_tokens, row_uniforms, split_seeds
 
@@ -86,6 +89,8 @@ class RunningBatch:
         self.device = next(model.parameters()).device
         self.eos = torch.tensor(sorted(eos_ids), dtype=torch.long)
         self._prefill_kwargs = {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
+        # batch-invariant attention computes in float64: a float64 cache saves converting it every step
+        self._cache_dtype = torch.float64 if is_batch_invariant(model) else None
         self.rows: list[DecodeRow] = []
         self._live: list[bool] = []
         self._past: Any = None
@@ -189,7 +194,7 @@ class RunningBatch:
         positions = (attention.cumsum(-1) - 1).clamp(min=0)
         out = self.model(input_ids=input_ids, attention_mask=attention, position_ids=positions, use_cache=True,
                          **self._prefill_kwargs)
-        grow_in_place(out.past_key_values)
+        grow_in_place(out.past_key_values, self._cache_dtype)
         width = max(row.settings.max_new_tokens for row in rows)
         return {
             "past": out.past_key_values,

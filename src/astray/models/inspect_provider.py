@@ -41,7 +41,8 @@ class AstrayModelAPI(ModelAPI):
     Model args: `batch_size` (default 64); `device` (`auto`, `cpu`, `cuda`, `cuda:N`; default auto);
     `dtype` (`auto`, `float32`, `bfloat16`, `float16`; default auto: float32 on CPU, bf16 on CUDA);
     `steer`, one `VECTOR:COEF[@LAYER]` spec or a list of them, added to the model's activations for
-    every answer (`astray.models.steering`).
+    every answer (`astray.models.steering`); `batch_invariant` (true/false, default false): each answer
+    independent of its batch mates, float32 on CPU only (`astray.models.batch_invariance`).
     """
 
     def __init__(
@@ -55,7 +56,8 @@ class AstrayModelAPI(ModelAPI):
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
         self.ref = resolve_model(model_name)
         self.batch_size = int(model_args.get("batch_size", DEFAULT_BATCH_SIZE))
-        self.local = load_local_model(self.ref, str(model_args.get("device", "auto")), str(model_args.get("dtype", "auto")))
+        self.local = load_local_model(self.ref, str(model_args.get("device", "auto")), str(model_args.get("dtype", "auto")),
+                                      _flag(model_args.get("batch_invariant", False)))
         self.steering = load_steering(model_args.get("steer"))
         check_steering(self.local.model, self.steering)
         self.batcher = shared_batcher(self.local, self.batch_size)
@@ -67,7 +69,8 @@ class AstrayModelAPI(ModelAPI):
         return self.batch_size
 
     def connection_key(self) -> str:
-        return f"astray:{self.ref.kind}:{self.ref.path}:{self.local.device}:{self.local.model.dtype}"
+        return (f"astray:{self.ref.kind}:{self.ref.path}:{self.local.device}:{self.local.model.dtype}"
+                f"{':invariant' if self.local.batch_invariant else ''}")
 
     async def generate(
         self,
@@ -134,3 +137,12 @@ def to_model_output(model_name: str, generation: Generation) -> ModelOutput:
             total_tokens=generation.input_tokens + output_tokens,
         ),
     )
+
+
+def _flag(value: Any) -> bool:
+    """A boolean model arg, as Python passes it or as `-M batch_invariant=true` does."""
+    if isinstance(value, str):
+        if value.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(f"batch_invariant must be true or false, not {value!r}")
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)

@@ -79,13 +79,17 @@ def _widened(buffer: torch.Tensor, length: int, room: int) -> torch.Tensor:
     return wider
 
 
-def grow_in_place(past: Any) -> bool:
-    """Turn a cache's plain `DynamicLayer`s into `GrowingLayer`s; False (and nothing changed) for any other cache."""
+def grow_in_place(past: Any, dtype: torch.dtype | None = None) -> bool:
+    """Turn a cache's plain `DynamicLayer`s into `GrowingLayer`s, holding keys and values in `dtype` when given
+    (float64 for batch-invariant attention, which would otherwise convert the whole cache every step);
+    False (and nothing changed) for any other cache."""
     layers = getattr(past, "layers", None)
     if not layers or not all(type(layer) is DynamicLayer and layer.is_initialized for layer in layers):
         return False
     for layer in layers:
         keys, values = layer.__dict__.pop("keys"), layer.__dict__.pop("values")
+        if dtype is not None:
+            keys, values = keys.to(dtype), values.to(dtype)
         layer.__class__ = GrowingLayer
         layer.keys, layer.values = keys, values
     return True

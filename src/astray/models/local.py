@@ -13,7 +13,8 @@ from pathlib import Path
 
 import torch
 
-from astray.errors import MissingDependencyError, UnknownModelError
+from astray.errors import AstrayError, MissingDependencyError, UnknownModelError
+from astray.models.batch_invariance import make_batch_invariant
 from astray.models.devices import choose_device, load_dtype
 from astray.models.embedded import prepare_embedded
 from astray.models.generation import DecodeRow, Generation, RunningBatch, SamplingSettings
@@ -42,10 +43,16 @@ class ChatRequest:
 class LocalModel:
     """A transformers causal LM with its tokenizer, ready for batched chat generation."""
 
-    def __init__(self, ref: ModelRef, model: torch.nn.Module, tokenizer: object) -> None:
+    def __init__(self, ref: ModelRef, model: torch.nn.Module, tokenizer: object, batch_invariant: bool = False) -> None:
         self.ref = ref
         self.model = model.eval()
         self.tokenizer = tokenizer
+        self.batch_invariant = batch_invariant and make_batch_invariant(self.model)
+        if batch_invariant and not self.batch_invariant:
+            parameter = next(self.model.parameters())
+            raise AstrayError(f"--batch-invariant needs a float32 model on CPU (--device cpu --dtype float32), and this "
+                              f"machine's matrix product to allow it; {ref.name} is on {parameter.device} in "
+                              f"{str(parameter.dtype).removeprefix('torch.')}")
         self.eos_ids = _eos_ids(model, tokenizer)
         pad = getattr(tokenizer, "pad_token_id", None)
         self.pad_id = int(pad) if pad is not None else min(self.eos_ids)
@@ -120,12 +127,14 @@ _loaded: dict[str, LocalModel] = {}
 _loading_lock = threading.RLock()  # organisms load their base through the same cache
 
 
-def load_local_model(ref: ModelRef | str, device: str = "auto", dtype: str = "auto") -> LocalModel:
-    """Load (once per process, device and dtype) the local model a name refers to.
+def load_local_model(ref: ModelRef | str, device: str = "auto", dtype: str = "auto",
+                     batch_invariant: bool = False) -> LocalModel:
+    """Load (once per process, device, dtype and numerics) the local model a name refers to.
 
     `device` is `auto` (CUDA when present, else CPU), `cpu`, `cuda` or `cuda:N`. `dtype` `auto` gives bf16
     on CUDA where the card supports it (else fp16) and fp32 on CPU; `float32`, `bfloat16` or `float16`
-    override it (`astray.models.devices.load_dtype` says what bf16 on a CPU costs).
+    override it (`astray.models.devices.load_dtype` says what bf16 on a CPU costs). `batch_invariant`
+    makes a row's answer independent of its batch mates (float32 on CPU only; `astray.models.batch_invariance`).
     """
     if isinstance(ref, str):
         ref = resolve_model(ref)
@@ -134,9 +143,9 @@ def load_local_model(ref: ModelRef | str, device: str = "auto", dtype: str = "au
     target = choose_device(device)
     precision = load_dtype(target, dtype)
     with _loading_lock:
-        key = f"{ref.kind}:{ref.path}:{target}:{precision}"
+        key = f"{ref.kind}:{ref.path}:{target}:{precision}:{'invariant' if batch_invariant else 'plain'}"
         if key not in _loaded:
-            _loaded[key] = _load(ref, target, precision)
+            _loaded[key] = _load(ref, target, precision, batch_invariant)
         return _loaded[key]
 
 
@@ -149,22 +158,23 @@ def quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 
-def _load(ref: ModelRef, device: torch.device, dtype: torch.dtype) -> LocalModel:
+def _load(ref: ModelRef, device: torch.device, dtype: torch.dtype, batch_invariant: bool) -> LocalModel:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     quiet_transformers()
 
     if ref.kind == "organism":
         assert ref.path is not None
-        return _load_organism(ref, ref.path, device, dtype)
+        return _load_organism(ref, ref.path, device, dtype, batch_invariant)
     directory = prepare_embedded() if ref.kind == "embedded" else ref.path
     assert directory is not None
     tokenizer = AutoTokenizer.from_pretrained(directory)
     model = AutoModelForCausalLM.from_pretrained(directory, dtype=dtype).to(device)
-    return LocalModel(ref, model, tokenizer)
+    return LocalModel(ref, model, tokenizer, batch_invariant)
 
 
-def _load_organism(ref: ModelRef, path: Path, device: torch.device, dtype: torch.dtype) -> LocalModel:
+def _load_organism(ref: ModelRef, path: Path, device: torch.device, dtype: torch.dtype,
+                   batch_invariant: bool) -> LocalModel:
     try:
         from peft import PeftModel
     except ImportError as err:  # pragma: no cover - peft is a dependency
@@ -175,7 +185,7 @@ def _load_organism(ref: ModelRef, path: Path, device: torch.device, dtype: torch
         from transformers import AutoModelForCausalLM
 
         full = AutoModelForCausalLM.from_pretrained(path / str(manifest["model"]), dtype=dtype).to(device)
-        return LocalModel(ref, full, base.tokenizer)
+        return LocalModel(ref, full, base.tokenizer, batch_invariant)
     adapter_dir = path / str(manifest["adapter"])
     if not adapter_dir.is_dir():
         raise UnknownModelError(f"organism {path} names adapter {adapter_dir}, which does not exist")
@@ -185,7 +195,7 @@ def _load_organism(ref: ModelRef, path: Path, device: torch.device, dtype: torch
     base_dir = base.ref.path if base.ref.kind != "embedded" else prepare_embedded()
     base_model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=dtype).to(device)
     model = PeftModel.from_pretrained(base_model, adapter_dir).to(device)
-    return LocalModel(ref, model, base.tokenizer)
+    return LocalModel(ref, model, base.tokenizer, batch_invariant)
 
 
 def _eos_ids(model: torch.nn.Module, tokenizer: object) -> set[int]:

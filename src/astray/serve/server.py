@@ -26,6 +26,7 @@ class ServeConfig:
     default_max_tokens: int = 512
     device: str = "auto"
     dtype: str = "auto"
+    batch_invariant: bool = False
     steer: tuple[str, ...] = ()
     name: str | None = None
 
@@ -47,7 +48,7 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
     if not ref.is_local:
         raise AstrayError(f"astray serve serves local models (embedded, a model or organism directory); {config.model} "
                           "already has its own endpoint")
-    local = load_local_model(ref, config.device, config.dtype)
+    local = load_local_model(ref, config.device, config.dtype, config.batch_invariant)
     steering = load_steering(list(config.steer))
     check_steering(local.model, steering)
     served = config.name or (ref.name if ref.kind == "embedded" else (ref.path.name if ref.path else ref.name))
