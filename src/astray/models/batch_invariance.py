@@ -34,7 +34,7 @@ from astray.models.places import unwrapped
 ATTENTION = "astray_batch_invariant"
 _MULTIPLES = (1, 2, 4, 8, 16)
 _PROBE_ROWS = (96, 64, 48, 32, 24, 16, 12, 8, 4, 2, 1)
-_probed: dict[tuple[int, int, int], int | None] = {}
+_probed: dict[tuple[int, int, int, int], int | None] = {}  # (in, out, bias, threads) -> row multiple
 
 
 def make_batch_invariant(model: torch.nn.Module) -> bool:
@@ -88,7 +88,11 @@ def row_multiple(in_features: int, out_features: int, bias: bool = False) -> int
 
 
 class _RowPadding:
-    """Forward hooks that pad a linear layer's input rows up to a multiple (zero rows) and cut them off again."""
+    """Forward hooks that pad a linear layer's input rows up to a multiple (zero rows) and cut them off again.
+
+    The pre-hook leaves the true row count on the module for the post-hook, so a model takes one forward
+    pass at a time (`LocalModel.forward_pass` holds a lock). The multiple is probed at load time, for the
+    thread count torch had then."""
 
     def __init__(self, multiple: int) -> None:
         self.multiple = multiple
