@@ -221,9 +221,13 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, config: ScanC
     shutil.rmtree(logs_dir, ignore_errors=True)  # earlier attempts' logs: their samples are in the store
     generate = {name: value for name in ("max_tokens", "max_retries") if (value := getattr(config, name)) is not None}
     model_args: dict[str, Any] = {}
-    where: dict[str, Any] = {}  # filled after the run: the loaded model says whether it is batch-invariant
+    where: dict[str, Any] = {}
     if device is not None:
+        from astray.models.devices import describe_device
+
         model_args.update(device=str(device), dtype=config.dtype, batch_invariant=config.batch_invariant)
+        # a local model asked to be batch-invariant either is or refuses to load (LocalModel), so the config says it
+        where = {"device": describe_device(device, config.dtype, config.batch_invariant)}
     if config.steer:
         model_args["steer"] = config.steer
     model = open_model(ref, **model_args)
@@ -232,12 +236,6 @@ def _run_inspect(task: Any, ref: Any, out_dir: Path, display: str, config: ScanC
     if log.status != "success":
         error = log.error.message if log.error else log.status
         raise RunStateError(f"the eval did not finish ({error}); rerun the same command to resume")
-    if device is not None:
-        from astray.models.devices import describe_device
-        from astray.models.local import load_local_model
-
-        loaded = load_local_model(ref, str(device), config.dtype, config.batch_invariant)  # the provider's, cached
-        where = {"device": describe_device(device, config.dtype, loaded.batch_invariant)}
     return log, where
 
 
