@@ -23,6 +23,7 @@ import torch
 
 from astray.models.batch_invariance import is_batch_invariant
 from astray.models.kv_cache import GrowingLayer, grow_in_place
+from astray.models.row_state import RowState
 from astray.models.sampling import RowSampling, choose_tokens, row_uniforms, split_seeds
 
 StopReason = Literal["stop", "max_tokens"]
@@ -79,8 +80,8 @@ class DecodeRow:
 class RunningBatch:
     """Rows decoding together; `add` lets new rows join at any step, `step` advances every row by one token.
 
-    State per row lives in tensors on the model's device (attention mask, positions, next-token
-    logits, seed words, step counts), so choosing the next token of every row is one batched operation;
+    State per row (`RowState`: attention mask, positions, next-token logits, seed words, step counts) lives
+    in tensors on the model's device, so choosing the next token of every row is one batched operation;
     the only host work per step is reading back the chosen ids.
     """
 
@@ -94,6 +95,7 @@ class RunningBatch:
         self.rows: list[DecodeRow] = []
         self._live: list[bool] = []
         self._past: Any = None
+        self._state: RowState | None = None
 
     @property
     def size(self) -> int:
@@ -103,7 +105,14 @@ class RunningBatch:
     @property
     def width(self) -> int:
         """Cache positions per row, padding included (0 when idle)."""
-        return int(self._attention.shape[1]) if self.rows else 0
+        return int(self._current.attention.shape[1]) if self.rows else 0
+
+    @property
+    def _current(self) -> RowState:
+        """The running rows' state, present whenever `rows` is not empty."""
+        if self._state is None:
+            raise RuntimeError("internal: the decode batch has no rows")
+        return self._state
 
     def drop(self, tags: set[Any]) -> int:
         """Stop decoding the live rows whose tag is in `tags` (their callers went away); returns how many.
@@ -137,15 +146,15 @@ class RunningBatch:
                 row.seed = new_seed()
         free = [index for index, live in enumerate(self._live) if not live]
         placed = min(len(free), len(rows))
-        if placed and max(len(row.prompt) for row in rows[:placed]) > self._attention.shape[1]:
+        if placed and max(len(row.prompt) for row in rows[:placed]) > self.width:
             placed = 0  # a prompt longer than the cache: stack instead
         if placed:
             self._place(free[:placed], rows[:placed])
         if placed < len(rows):
-            state = self._prefill(rows[placed:])
+            past, state = self._prefill(rows[placed:])
             if self.rows:
-                state = _merged(self._state(), state)
-            self._adopt(state, self.rows + rows[placed:], self._live + [True] * (len(rows) - placed))
+                past, state = self._past, _merged(self._past, self._current, past, state)
+            self._adopt(past, state, self.rows + rows[placed:], self._live + [True] * (len(rows) - placed))
 
     @torch.inference_mode()
     def step(self, more_coming: bool = True) -> list[tuple[DecodeRow, Generation]]:
@@ -156,17 +165,18 @@ class RunningBatch:
         step spent on them costs more than the copy."""
         if not self.size:
             return []
-        uniforms = row_uniforms(self._seed_words, self._steps_device) if self._sampling.any_sampled else None
-        chosen = choose_tokens(self._logits, self._sampling, uniforms)
+        state = self._current
+        uniforms = row_uniforms(state.seed_words, state.steps_device) if self._sampling.any_sampled else None
+        chosen = choose_tokens(state.logits, self._sampling, uniforms)
         chosen_host = chosen.cpu()
         if self._any_logprobs:
             self._record_logprobs(chosen_host)
         live = torch.tensor(self._live)
-        columns = self._steps.clamp(max=self._tokens.shape[1] - 1)
-        self._tokens[torch.arange(len(self.rows)), columns] = chosen_host
-        self._steps += live.long()
+        columns = state.steps.clamp(max=state.tokens.shape[1] - 1)
+        state.tokens[torch.arange(len(self.rows)), columns] = chosen_host
+        state.steps += live.long()
         ended = torch.isin(chosen_host, self.eos) & live
-        done = (ended | (self._steps >= self._max_new)).tolist()
+        done = (ended | (state.steps >= state.max_new)).tolist()
         ended_rows = ended.tolist()
         finished: list[tuple[DecodeRow, Generation]] = []
         for index, row in enumerate(self.rows):
@@ -183,69 +193,49 @@ class RunningBatch:
         if dead and (dead * 4 >= len(self.rows) or (not more_coming and self.device.type == "cpu")):
             chosen = chosen.index_select(0, self._compact())
         elif finished:  # only a leaving row frees leading columns
-            self._attention = _trim_leading_padding(self._state(), self._live)["attention"]
+            _trim_leading_padding(self._past, state, self._live)
         self._forward(chosen)
         return finished
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _prefill(self, rows: list[DecodeRow]) -> dict[str, Any]:
+    def _prefill(self, rows: list[DecodeRow]) -> tuple[Any, RowState]:
         input_ids, attention = _left_padded([row.prompt for row in rows], self.pad_id, self.device)
         positions = (attention.cumsum(-1) - 1).clamp(min=0)
         out = self.model(input_ids=input_ids, attention_mask=attention, position_ids=positions, use_cache=True,
                          **self._prefill_kwargs)
         grow_in_place(out.past_key_values, self._cache_dtype)
         width = max(row.settings.max_new_tokens for row in rows)
-        return {
-            "past": out.past_key_values,
-            "attention": attention,
-            "next_position": positions[:, -1:] + 1,
-            "logits": out.logits[:, -1, :].float(),
-            "seed_words": split_seeds([int(row.seed or 0) for row in rows], self.device),
-            "steps_device": torch.zeros(len(rows), dtype=torch.long, device=self.device),
-            "steps": torch.zeros(len(rows), dtype=torch.long),
-            "max_new": torch.tensor([row.settings.max_new_tokens for row in rows], dtype=torch.long),
-            "tokens": torch.zeros((len(rows), max(width, 1)), dtype=torch.long),
-        }
+        return out.past_key_values, RowState(
+            attention=attention,
+            next_position=positions[:, -1:] + 1,
+            logits=out.logits[:, -1, :].float(),
+            seed_words=split_seeds([int(row.seed or 0) for row in rows], self.device),
+            steps_device=torch.zeros(len(rows), dtype=torch.long, device=self.device),
+            steps=torch.zeros(len(rows), dtype=torch.long),
+            max_new=torch.tensor([row.settings.max_new_tokens for row in rows], dtype=torch.long),
+            tokens=torch.zeros((len(rows), max(width, 1)), dtype=torch.long),
+        )
 
     def _place(self, slots: list[int], rows: list[DecodeRow]) -> None:
         """Prefill `rows` into the places of finished rows: their cache right-aligned with the running cache
         (the positions before them masked), their state written over the finished rows' state."""
-        joining = self._prefill(rows)
+        state = self._current
+        past, joining = self._prefill(rows)
         host = torch.tensor(slots, dtype=torch.long)
         index = host.to(self.device)
-        start = self._attention.shape[1] - joining["attention"].shape[1]
-        for mine, theirs in zip(self._past.layers, joining["past"].layers, strict=True):
+        start = state.attention.shape[1] - joining.attention.shape[1]
+        for mine, theirs in zip(self._past.layers, past.layers, strict=True):
             mine.keys[index, :, start:] = theirs.keys
             mine.values[index, :, start:] = theirs.values
-        state = self._state()
-        attention = torch.zeros((len(slots), self._attention.shape[1]), dtype=self._attention.dtype, device=self.device)
-        attention[:, start:] = joining["attention"]
-        state["attention"][index] = attention
-        for name in ("next_position", "logits", "seed_words", "steps_device"):
-            state[name][index] = joining[name]
-        state["steps"][host] = joining["steps"]
-        state["max_new"][host] = joining["max_new"]
-        width = joining["tokens"].shape[1]
-        if width > state["tokens"].shape[1]:
-            state["tokens"] = torch.nn.functional.pad(state["tokens"], (0, width - state["tokens"].shape[1]))
-        state["tokens"][host] = 0
-        state["tokens"][host, :width] = joining["tokens"]
+        joining.attention = torch.nn.functional.pad(joining.attention, (start, 0))
+        state.write(host, joining)
         taken = dict(zip(slots, rows, strict=True))
-        self._adopt(state, [taken.get(i, row) for i, row in enumerate(self.rows)],
+        self._adopt(self._past, state, [taken.get(i, row) for i, row in enumerate(self.rows)],
                     [i in taken or live for i, live in enumerate(self._live)])
 
-    def _state(self) -> dict[str, Any]:
-        return {
-            "past": self._past, "attention": self._attention, "next_position": self._next_position,
-            "logits": self._logits, "seed_words": self._seed_words, "steps_device": self._steps_device,
-            "steps": self._steps, "max_new": self._max_new, "tokens": self._tokens,
-        }
-
-    def _adopt(self, state: dict[str, Any], rows: list[DecodeRow], live: list[bool]) -> None:
-        self._past, self._attention, self._next_position = state["past"], state["attention"], state["next_position"]
-        self._logits, self._seed_words, self._steps_device = state["logits"], state["seed_words"], state["steps_device"]
-        self._steps, self._max_new, self._tokens = state["steps"], state["max_new"], state["tokens"]
+    def _adopt(self, past: Any, state: RowState, rows: list[DecodeRow], live: list[bool]) -> None:
+        self._past, self._state = past, state
         self.rows, self._live = rows, live
         settings = [row.settings for row in rows]
         self._sampling = RowSampling.of([s.temperature for s in settings], [s.top_k for s in settings],
@@ -259,26 +249,23 @@ class RunningBatch:
         host = torch.tensor(keep, dtype=torch.long)
         index = host.to(self.device)
         self._past.reorder_cache(index)
-        state = self._state()
-        for name in ("attention", "next_position", "logits", "seed_words", "steps_device"):
-            state[name] = state[name].index_select(0, index)
-        for name in ("steps", "max_new", "tokens"):
-            state[name] = state[name].index_select(0, host)
-        _trim_leading_padding(state, [True] * len(keep))
-        self._adopt(state, [self.rows[i] for i in keep], [True] * len(keep))
+        state = self._current.select(host)
+        _trim_leading_padding(self._past, state, [True] * len(keep))
+        self._adopt(self._past, state, [self.rows[i] for i in keep], [True] * len(keep))
         return index
 
     def _forward(self, chosen: torch.Tensor) -> None:
-        ones = torch.ones((len(self.rows), 1), dtype=self._attention.dtype, device=self.device)
-        self._attention = torch.cat([self._attention, ones], dim=1)
-        out = self.model(input_ids=chosen.view(-1, 1), attention_mask=self._attention, position_ids=self._next_position,
+        state = self._current
+        ones = torch.ones((len(self.rows), 1), dtype=state.attention.dtype, device=self.device)
+        state.attention = torch.cat([state.attention, ones], dim=1)
+        out = self.model(input_ids=chosen.view(-1, 1), attention_mask=state.attention, position_ids=state.next_position,
                          past_key_values=self._past, use_cache=True)
-        self._past, self._logits = out.past_key_values, out.logits[:, -1, :].float()
-        self._next_position = self._next_position + 1
-        self._steps_device = self._steps_device + 1
+        self._past, state.logits = out.past_key_values, out.logits[:, -1, :].float()
+        state.next_position = state.next_position + 1
+        state.steps_device = state.steps_device + 1
 
     def _record_logprobs(self, chosen: torch.Tensor) -> None:
-        logprobs = torch.log_softmax(self._logits, dim=-1)
+        logprobs = torch.log_softmax(self._current.logits, dim=-1)
         picked = logprobs.gather(-1, chosen.to(self.device).unsqueeze(-1)).squeeze(-1).cpu().tolist()
         top = torch.topk(logprobs, self._top_width, dim=-1) if self._top_width else None
         values = top.values.cpu().tolist() if top is not None else None
@@ -291,11 +278,13 @@ class RunningBatch:
                 row._logprobs.append((tokens[index], picked[index], alternatives))
 
     def _stop_in(self, index: int, row: DecodeRow) -> bool:
-        text = self._decode(self._tokens[index, : int(self._steps[index])].tolist())
+        state = self._current
+        text = self._decode(state.tokens[index, : int(state.steps[index])].tolist())
         return any(stop in text for stop in row.stop)
 
     def _finish(self, index: int, row: DecodeRow, ended: bool, stop_hit: bool) -> Generation:
-        produced = self._tokens[index, : int(self._steps[index])].tolist()
+        state = self._current
+        produced = state.tokens[index, : int(state.steps[index])].tolist()
         if ended:  # the end-of-sequence token is not part of the answer
             produced = produced[:-1]
         text = self._decode(produced)
@@ -314,7 +303,7 @@ class RunningBatch:
         return self.tokenizer.decode(ids, skip_special_tokens=True)  # type: ignore[attr-defined]
 
     def _clear(self) -> None:
-        self.rows, self._live, self._past = [], [], None
+        self.rows, self._live, self._past, self._state = [], [], None, None
 
 
 def _accepts(model: torch.nn.Module, argument: str) -> bool:
@@ -332,40 +321,32 @@ def _mergeable(past: Any) -> bool:
     return bool(layers) and all(type(layer) is GrowingLayer and layer.is_initialized for layer in layers)
 
 
-def _merged(running: dict[str, Any], joining: dict[str, Any]) -> dict[str, Any]:
-    """One batch state from two: caches and masks left-padded to the same length, then stacked."""
-    length = max(running["attention"].shape[1], joining["attention"].shape[1])
-    for part in (running, joining):
-        missing = length - part["attention"].shape[1]
+def _merged(past: Any, running: RowState, joining_past: Any, joining: RowState) -> RowState:
+    """One batch from two: caches and masks left-padded to the same length, then stacked (into `past`)."""
+    length = max(running.attention.shape[1], joining.attention.shape[1])
+    for cache, state in ((past, running), (joining_past, joining)):
+        missing = length - state.attention.shape[1]
         if missing:
-            part["attention"] = torch.nn.functional.pad(part["attention"], (missing, 0))
-            for layer in part["past"].layers:
+            state.attention = torch.nn.functional.pad(state.attention, (missing, 0))
+            for layer in cache.layers:
                 layer.keys = torch.nn.functional.pad(layer.keys, (0, 0, missing, 0))
                 layer.values = torch.nn.functional.pad(layer.values, (0, 0, missing, 0))
-    for mine, theirs in zip(running["past"].layers, joining["past"].layers, strict=True):
+    for mine, theirs in zip(past.layers, joining_past.layers, strict=True):
         mine.keys = torch.cat([mine.keys, theirs.keys])
         mine.values = torch.cat([mine.values, theirs.values])
-    width = max(running["tokens"].shape[1], joining["tokens"].shape[1])
-    merged = {"past": running["past"]}
-    for name in ("attention", "next_position", "logits", "seed_words", "steps_device", "steps", "max_new"):
-        merged[name] = torch.cat([running[name], joining[name]])
-    merged["tokens"] = torch.cat([torch.nn.functional.pad(part["tokens"], (0, width - part["tokens"].shape[1]))
-                                  for part in (running, joining)])
-    return merged
+    return running.stacked(joining)
 
 
-def _trim_leading_padding(state: dict[str, Any], live: list[bool]) -> dict[str, Any]:
+def _trim_leading_padding(past: Any, state: RowState, live: list[bool]) -> None:
     """Drop the cache columns no live row attends to (left by rows that have left), without copying."""
-    if not _mergeable(state["past"]):
-        return state
-    attention = state["attention"]
-    used = attention[torch.tensor(live, device=attention.device)].any(dim=0).nonzero()
+    if not _mergeable(past):
+        return
+    used = state.attention[torch.tensor(live, device=state.attention.device)].any(dim=0).nonzero()
     first = int(used[0]) if len(used) else 0
     if first:
-        state["attention"] = attention[:, first:]
-        for layer in state["past"].layers:
+        state.attention = state.attention[:, first:]
+        for layer in past.layers:
             layer.drop_leading(first)
-    return state
 
 
 def _left_padded(prompts: list[list[int]], pad_id: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
