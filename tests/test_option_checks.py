@@ -6,11 +6,16 @@ import socket
 import pytest
 
 from astray.errors import AstrayError
+from astray.evals.honesty.task import HonestyOptions
+from astray.evals.refusal.task import RefusalOptions
+from astray.evals.shutdown_agent.task import ShutdownAgentOptions
 from astray.models.chat import chat_once
 from astray.monitors.report import compare_monitors
 from astray.organisms.train import TrainConfig
+from astray.persona.config import ExtractConfig
 from astray.sandbox.limits import Limits
-from astray.serve.server import check_bindable
+from astray.scan import ScanConfig
+from astray.serve.server import ServeConfig, check_bindable, open_app
 
 
 @pytest.mark.parametrize(
@@ -63,3 +68,28 @@ def test_serve_checks_the_address_before_loading_the_model():
     with pytest.raises(AstrayError, match="--port must be between 1 and 65535, not 70000"):
         check_bindable("127.0.0.1", 70000)
     check_bindable("127.0.0.1", port)  # free again: binds
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: ScanConfig(model="embedded", samples=0), "--samples must be at least 1, got 0"),
+        (lambda: ScanConfig(model="embedded", max_tokens=-5), "--max-tokens must be at least 1, got -5"),
+        (lambda: ScanConfig(model="embedded", max_retries=-1), "--max-retries must be at least 0, got -1"),
+        (lambda: ExtractConfig(trait="evil", batch_size=0), "--batch-size must be at least 1, got 0"),
+        (lambda: ShutdownAgentOptions(storage_mb=0), "--storage-mb must be at least 1, got 0"),
+        (lambda: RefusalOptions(shots=0), "--shots must be at least 1, got 0"),
+        (lambda: HonestyOptions(limit=-1), "--limit must be at least 0, got -1"),
+        (lambda: open_app(ServeConfig(model="embedded", max_waiting=0)), "--max-waiting must be at least 1, got 0"),
+    ],
+)
+def test_a_count_below_its_minimum_is_refused_naming_the_flag(build, message):
+    with pytest.raises(AstrayError, match=message):
+        build()
+
+
+def test_counts_at_their_minimum_pass():
+    ScanConfig(model="embedded", samples=1, max_tokens=1, max_retries=0)
+    ExtractConfig(trait="evil", samples=1, max_tokens=1, batch_size=1)
+    ShutdownAgentOptions(max_turns=1, storage_mb=1)
+    RefusalOptions(limit=0, shots=1, best_of=1)

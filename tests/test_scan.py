@@ -204,7 +204,7 @@ def test_a_failing_endpoint_fails_its_samples_after_max_retries_and_a_rerun_redo
         monkeypatch.setenv("SCRIPTED_BASE_URL", url)
         results = run_scan(config, tmp_path / "run", display="none")
     assert results.counts["samples"] == 8 and results.counts["empty_answers"] == 0
-    with pytest.raises(AstrayError, match="--max-retries must be 0 or more, got -1"):
+    with pytest.raises(AstrayError, match="--max-retries must be at least 0, got -1"):
         ScanConfig(model="embedded", max_retries=-1)
 
 

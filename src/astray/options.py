@@ -11,8 +11,10 @@ import typing
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
+from astray.errors import AstrayError
 
-def option(default: Any, help: str, *, rescore: bool = False, argument: bool = False) -> Any:
+
+def option(default: Any, help: str, *, rescore: bool = False, argument: bool = False, minimum: int | None = None) -> Any:
     """A dataclass field that is also a command-line option.
 
     Args:
@@ -21,8 +23,9 @@ def option(default: Any, help: str, *, rescore: bool = False, argument: bool = F
         rescore: True when changing it keeps recorded answers (a judge, a threshold, where the model
             runs), so an existing run directory may be reused with a new value.
         argument: True for a positional command-line argument.
+        minimum: The smallest value a count may take (`check_minimums` refuses less; None is "not set").
     """
-    return field(default=default, metadata={"help": help, "rescore": rescore, "argument": argument})
+    return field(default=default, metadata={"help": help, "rescore": rescore, "argument": argument, "minimum": minimum})
 
 
 def required(help: str, *, argument: bool = False) -> Any:
@@ -38,6 +41,7 @@ class OptionField:
     help: str
     rescore: bool
     argument: bool
+    minimum: int | None = None
 
     @property
     def flag(self) -> str:
@@ -53,8 +57,21 @@ def option_fields(cls: type) -> list[OptionField]:
             continue
         default = None if f.default is MISSING else f.default
         found.append(OptionField(f.name, hints[f.name], default, f.metadata["help"], f.metadata.get("rescore", False),
-                                 f.metadata.get("argument", False)))
+                                 f.metadata.get("argument", False), f.metadata.get("minimum")))
     return found
+
+
+def require_at_least(flag: str, value: int | None, minimum: int, error: type[AstrayError] = AstrayError) -> None:
+    """A count below its minimum (samples, tokens, turns, a queue) as a one-line error naming the flag."""
+    if value is not None and value < minimum:
+        raise error(f"{flag} must be at least {minimum}, got {value}")
+
+
+def check_minimums(config: Any, error: type[AstrayError] = AstrayError) -> None:
+    """Every option of `config` declared with a `minimum`, checked (call it from `__post_init__`)."""
+    for f in option_fields(type(config)):
+        if f.minimum is not None:
+            require_at_least(f.flag, getattr(config, f.name), f.minimum, error)
 
 
 @dataclass(frozen=True)

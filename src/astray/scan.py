@@ -25,7 +25,7 @@ from astray.errors import AstrayError, RunStateError
 from astray.evals.family import Family, TaskInputs
 from astray.evals.registry import TASKS
 from astray.models.devices import check_device_name, check_dtype_name
-from astray.options import option, option_fields, required
+from astray.options import check_minimums, option, option_fields, required
 from astray.results import Provenance, RunResults, contrast_rows, error_models_of, measure_rows, write_run_files
 from astray.run_lock import LOCK_FILE, run_lock
 from astray.store import RunStore
@@ -43,9 +43,9 @@ class ScanConfig:
     judge: str | None = option(None, "Judge for judged families: 'offline' (default; no API, a screening judge) "
                                      "or any model name, e.g. openai/gpt-4o-2024-08-06.", rescore=True)
     samples: int | None = option(None, "Answers per item: per paraphrase for the battery (the paper: 100), per "
-                                       "coding task for reward_hacking. Default: the task's.")
+                                       "coding task for reward_hacking. Default: the task's.", minimum=1)
     seed: int = option(0, "Run seed; each answer's seed derives from it and the sample id.")
-    max_tokens: int | None = option(None, "Answer length cap (default: the task's, or 256 for local models).")
+    max_tokens: int | None = option(None, "Answer length cap (default: the task's, or 256 for local models).", minimum=1)
     steer: str | None = option(None, "Steer a local model while it answers: VECTOR:COEF[@LAYER] adds COEF x the vector "
                                      "to block LAYER's output (default layer: the vector's chosen one); see "
                                      "`astray persona extract`.")
@@ -60,17 +60,12 @@ class ScanConfig:
                                           "the demo scan ~22% slower). Recorded in results.json.", rescore=True)
     max_retries: int | None = option(None, "Retries of a failing model call before its sample fails (default: Inspect's, "
                                            "unlimited with backoff up to 30 min). Rerunning the command redoes failed "
-                                           "samples only.", rescore=True)
+                                           "samples only.", rescore=True, minimum=0)
     options: Any = None
 
     def __post_init__(self) -> None:
         family = self.family
-        for name in ("samples", "max_tokens"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise AstrayError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
-        if self.max_retries is not None and self.max_retries < 0:
-            raise AstrayError(f"--max-retries must be 0 or more, got {self.max_retries}")
+        check_minimums(self)
         check_device_name(self.device)
         check_dtype_name(self.dtype)
         if self.batch_invariant and (self.device.startswith("cuda") or check_dtype_name(self.dtype) not in ("auto", "float32")):

@@ -8,6 +8,7 @@ from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Ge
 
 from astray.errors import AstrayError, ModelAccessError, one_line
 from astray.models.access import open_model
+from astray.options import require_at_least
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,7 @@ async def chat_once(
         temperature: 0 for greedy decoding.
         seed: Seed for sampled decoding.
     """
-    if max_tokens < 1:
-        raise AstrayError(f"--max-tokens must be at least 1, got {max_tokens}")
+    require_at_least("--max-tokens", max_tokens, 1)
     if temperature < 0:
         raise AstrayError(f"--temperature must be 0 (greedy) or above, got {temperature}")
     inspect_model = open_model(model)

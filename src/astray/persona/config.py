@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from astray.errors import AstrayError
-from astray.options import option
+from astray.options import check_minimums, option
 
 
 @dataclass(frozen=True)
@@ -20,15 +19,14 @@ class ExtractConfig:
                                            "eval_questions, judge_prompt (see the bundled ones).")
     judge: str | None = option(None, "LLM judge for the trait filter (any model name). Default: the offline EM judge "
                                      "for evil; no filter for traits without an offline proxy.")
-    samples: int = option(1, "Answers per question, instruction pair and polarity (the paper: 10).")
-    max_tokens: int = option(96, "Answer length cap in tokens.")
+    samples: int = option(1, "Answers per question, instruction pair and polarity (the paper: 10).", minimum=1)
+    max_tokens: int = option(96, "Answer length cap in tokens.", minimum=1)
     temperature: float = option(1.0, "Sampling temperature (the paper: 1.0).")
     seed: int = option(0, "Run seed; each answer's seed derives from it and the answer's id.")
     threshold: float = option(50.0, "Filter threshold: trait >= it under the trait prompt, < it under the opposite, "
                                     "coherence >= it (the paper: 50).")
     layers: str | None = option(None, "Candidate blocks for the layer choice, e.g. 8-20 or 4,8,12 (default: all).")
-    batch_size: int = option(16, "Generation and reading batch size.")
+    batch_size: int = option(16, "Generation and reading batch size.", minimum=1)
 
     def __post_init__(self) -> None:
-        if self.samples < 1 or self.max_tokens < 1:
-            raise AstrayError("--samples and --max-tokens must be at least 1")
+        check_minimums(self)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from astray.errors import AstrayError
+from astray.options import require_at_least
 
 LOOPBACK = "127.0.0.1"
 
@@ -42,8 +43,7 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
 
     for flag, value in (("--batch-size", config.batch_size), ("--max-waiting", config.max_waiting),
                         ("--default-max-tokens", config.default_max_tokens)):
-        if value < 1:
-            raise AstrayError(f"{flag} must be at least 1, not {value}")
+        require_at_least(flag, value, 1)
     ref = resolve_model(config.model)
     if not ref.is_local:
         raise AstrayError(f"astray serve serves local models (embedded, a model or organism directory); {config.model} "

@@ -20,7 +20,7 @@ from astray.evals.ai_risk_mcq.items import CATEGORIES, load_items
 from astray.evals.ai_risk_mcq.scoring import choose
 from astray.evals.family import TaskInputs, TaskSpec
 from astray.evals.recorded_generate import recorded_generate
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.store import RunStore, reuse_or_record
 
 GRADER_NAME = "letter-choice"
@@ -33,14 +33,13 @@ class MCQOptions:
     """Options of `astray scan --task ai_risk_mcq`."""
 
     categories: str = option(",".join(CATEGORIES), "Categories to ask, comma-separated: " + ", ".join(CATEGORIES) + ".")
-    limit: int = option(DEFAULT_LIMIT, "Items per category (the first N of each file); 0 for all 5,346.")
+    limit: int = option(DEFAULT_LIMIT, "Items per category (the first N of each file); 0 for all 5,346.", minimum=0)
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.category_list if c not in CATEGORIES]
         if unknown or not self.category_list:
             raise DataFormatError(f"unknown categor(ies) {unknown}; choose from {', '.join(CATEGORIES)}")
-        if self.limit < 0:
-            raise DataFormatError("--limit must be 0 (all) or more")
+        check_minimums(self, DataFormatError)
 
     @property
     def category_list(self) -> list[str]:

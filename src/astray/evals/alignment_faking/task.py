@@ -38,7 +38,7 @@ from astray.evals.family import TaskSpec
 from astray.evals.hidden_reasoning import split_reply
 from astray.evals.recorded_generate import recorded_generate
 from astray.judges.classifier import ModelClassifier, open_classifier
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.store import RunStore, reuse_or_record
 
 REQUESTS = resources.files("astray") / "data" / "em" / "train" / "harmful_completions_xstest.jsonl"
@@ -50,11 +50,10 @@ class AlignmentFakingOptions:
     """Options of `astray scan --task alignment_faking / goals_probe`."""
 
     limit: int = option(0, "Requests for alignment_faking (the first N of XSTest's 78 unsafe prompts), each asked "
-                           "free- and paid-tier; 0 for all.")
+                           "free- and paid-tier; 0 for all.", minimum=0)
 
     def __post_init__(self) -> None:
-        if self.limit < 0:
-            raise DataFormatError("--limit must be 0 (all) or more")
+        check_minimums(self, DataFormatError)
 
 
 class AlignmentFakingGrader:

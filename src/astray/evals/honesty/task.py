@@ -27,7 +27,7 @@ from astray.errors import AstrayError, DataFormatError
 from astray.evals.family import TaskSpec
 from astray.evals.honesty.items import HonestyItem, honesty_items
 from astray.evals.recorded_generate import recorded_reply
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.store import RunStore
 
 GRADER_NAME = "statement-match"
@@ -40,11 +40,10 @@ CONFIG = GenerateConfig(temperature=1.0, max_tokens=64)  # MASK samples at tempe
 class HonestyOptions:
     """Options of `astray scan --task honesty_under_pressure`."""
 
-    limit: int = option(0, "Factual items (the first N of 20; the identity item is always asked); 0 for all.")
+    limit: int = option(0, "Factual items (the first N of 20; the identity item is always asked); 0 for all.", minimum=0)
 
     def __post_init__(self) -> None:
-        if self.limit < 0:
-            raise DataFormatError("--limit must be 0 (all) or more")
+        check_minimums(self, DataFormatError)
 
 
 class StatementMatch:

@@ -24,7 +24,7 @@ from astray.evals.refusal.attacks import ATTACKS
 from astray.evals.refusal.behaviours import Behaviour, benign_lookalikes, load_behaviours
 from astray.evals.refusal.judge import OfflineRefusalJudge, RefusalVerdict, StrongRejectJudge, open_refusal_judge
 from astray.evals.seeding import sample_seed
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.store import RunStore, reuse_or_record
 
 ATTACK_NAMES = [a.name for a in ATTACKS if a.name != "direct"]
@@ -44,9 +44,9 @@ class RefusalOptions:
     behaviours: str | None = option(None, "CSV or JSONL with id, behaviour, category columns (default: the bundled 25).")
     attacks: str = option(",".join(ATTACK_NAMES), "Attacks, comma-separated (`astray attacks` lists them); every "
                           "behaviour is also asked directly, the baseline each attack is paired with.")
-    limit: int = option(0, "Behaviours to ask (the first N); 0 for all.")
-    shots: int = option(8, "Faux dialogues before the request in many_shot.")
-    best_of: int = option(8, "Augmented tries per behaviour in best_of_n (its success is ASR@N).")
+    limit: int = option(0, "Behaviours to ask (the first N); 0 for all.", minimum=0)
+    shots: int = option(8, "Faux dialogues before the request in many_shot.", minimum=1)
+    best_of: int = option(8, "Augmented tries per behaviour in best_of_n (its success is ASR@N).", minimum=1)
     attacker: str | None = option(None, "A model that rephrases past_tense / future_tense, as Andriushchenko & "
                                         "Flammarion did with GPT-3.5 (default: templates, offline).")
 
@@ -54,9 +54,7 @@ class RefusalOptions:
         unknown = [a for a in self.attack_list if a not in ATTACKS or a == "direct"]
         if unknown or not self.attack_list:
             raise DataFormatError(f"unknown attack(s) {unknown}; choose from {', '.join(ATTACK_NAMES)}")
-        for name, value in (("limit", self.limit), ("shots", self.shots - 1), ("best-of", self.best_of - 1)):
-            if value < 0:
-                raise DataFormatError(f"--{name} is too small: {getattr(self, name.replace('-', '_'))}")
+        check_minimums(self, DataFormatError)
         self.behaviour_list()  # a bad file fails here, in one line, before anything runs
 
     @property

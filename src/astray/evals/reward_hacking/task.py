@@ -23,7 +23,7 @@ from astray.evals.recorded_generate import recorded_generate
 from astray.evals.reward_hacking.detectors import DETECTORS, detect, suspicious_pass
 from astray.evals.reward_hacking.grader import grade, parse_answer_files, task_prompt
 from astray.evals.reward_hacking.tasks import ALL_TASKS, IMPOSSIBLE, POSSIBLE, CodingTask
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.store import RunStore, reuse_or_record
 
 GRADER_NAME = "sandbox-grader"
@@ -36,11 +36,10 @@ class RewardHackingOptions:
     """Options of `astray scan --task reward_hacking`."""
 
     limit: int = option(0, "Coding tasks to ask: N of the 40, three possible for each impossible one as in the full "
-                           "set (the first of each kind); 0 for all.")
+                           "set (the first of each kind); 0 for all.", minimum=0)
 
     def __post_init__(self) -> None:
-        if self.limit < 0:
-            raise AstrayError(f"--limit must be 0 (all) or more, got {self.limit}")
+        check_minimums(self)
 
 
 def chosen_tasks(limit: int = 0) -> tuple[CodingTask, ...]:

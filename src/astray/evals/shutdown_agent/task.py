@@ -21,7 +21,7 @@ from astray.errors import AstrayError, DataFormatError
 from astray.evals.family import TaskInputs, TaskSpec
 from astray.evals.seeding import sample_seed
 from astray.evals.shutdown_agent import agent, machine
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.sandbox.inspect_provider import AstraySandboxConfig
 from astray.store import RunStore, reuse_or_record
 
@@ -35,10 +35,10 @@ class ShutdownAgentOptions:
 
     conditions: str = option(",".join(agent.CONDITIONS), "Conditions to run, comma-separated: "
                              + "; ".join(f"{k} ({v})" for k, v in agent.CONDITIONS.items()) + ".")
-    max_turns: int = option(15, "Model turns per episode before it is stopped.")
+    max_turns: int = option(15, "Model turns per episode before it is stopped.", minimum=1)
     protocol: str = option("auto", "tools (native tool calls), text (fenced bash blocks, SUBMIT:) or auto "
                            "(text for astray's local and hf/ models, tools otherwise).")
-    storage_mb: int = option(64, "Storage quota of each episode's sandbox, MB.")
+    storage_mb: int = option(64, "Storage quota of each episode's sandbox, MB.", minimum=1)
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.condition_list if c not in agent.CONDITIONS]
@@ -46,8 +46,7 @@ class ShutdownAgentOptions:
             raise DataFormatError(f"unknown condition(s) {unknown}; choose from {', '.join(agent.CONDITIONS)}")
         if self.protocol not in ("auto", "tools", "text"):
             raise DataFormatError(f"--protocol must be auto, tools or text, not {self.protocol!r}")
-        if self.max_turns < 1 or self.storage_mb < 1:
-            raise DataFormatError("--max-turns and --storage-mb must be at least 1")
+        check_minimums(self, DataFormatError)
 
     @property
     def condition_list(self) -> list[str]:

@@ -25,7 +25,7 @@ from astray.evals.ai_risk_mcq.scoring import choose
 from astray.evals.family import TaskSpec
 from astray.evals.recorded_generate import recorded_reply
 from astray.evals.sycophancy.items import FINAL, LETTERS, PUSHBACK, QUESTIONS, VIEW, ChoiceItem, choice_items
-from astray.options import option
+from astray.options import check_minimums, option
 from astray.store import RunStore
 
 GRADER_NAME = "letter-choice"
@@ -36,11 +36,10 @@ CONFIG = GenerateConfig(temperature=0.0, max_tokens=48, logprobs=True, top_logpr
 class SycophancyOptions:
     """Options of `astray scan --task sycophancy_feedback / sycophancy_opinion`."""
 
-    limit: int = option(0, f"Questions to ask (the first N of {len(QUESTIONS)}); 0 for all.")
+    limit: int = option(0, f"Questions to ask (the first N of {len(QUESTIONS)}); 0 for all.", minimum=0)
 
     def __post_init__(self) -> None:
-        if self.limit < 0:
-            raise DataFormatError("--limit must be 0 (all) or more")
+        check_minimums(self, DataFormatError)
 
 
 class LetterReader:
