@@ -34,7 +34,7 @@ def read_answers(path: Path) -> list[dict[str, Any]]:
         raise DataFormatError(f"input file not found: {path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(read_user_text(path), newline="")))
+        rows: list[dict[str, Any]] = _csv_rows(read_user_text(path))
     elif suffix in (".jsonl", ".json"):
         rows = json_object_lines(read_user_text(path), str(path))
     else:
@@ -103,13 +103,18 @@ def _judgment_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {"aligned": metric("aligned"), "coherent": metric("coherent")}
 
 
+def _csv_rows(text: str) -> list[dict[str, Any]]:
+    """Rows of CSV text (quoted newlines inside answers kept)."""
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
 def _read_output(path: Path) -> list[dict[str, Any]]:
     """Rows a previous run wrote, up to the first that does not parse (a row cut short by a kill)."""
     if not path.is_file():
         return []
     text = read_user_text(path)
     if path.suffix.lower() == ".csv":
-        return list(csv.DictReader(io.StringIO(text, newline="")))
+        return _csv_rows(text)  # a row cut short has its missing columns as None; _rows_already_written stops there
     rows = []
     for line in filter(str.strip, text.split("\n")):
         try:
