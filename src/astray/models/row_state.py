@@ -9,28 +9,31 @@ pass and the sampler; or the host, read back every step), and every operation go
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import torch
 
 
+def _on(where: str) -> Any:
+    """A field's place: "device" (the model's; read by the forward pass and the sampler) or "host"."""
+    return field(metadata={"on": where})
+
+
 @dataclass
 class RowState:
-    attention: torch.Tensor  # device [rows, cache width]: 1 where the row attends, 0 for padding
-    next_position: torch.Tensor  # device [rows, 1]: the position id of the next token
-    logits: torch.Tensor  # device [rows, vocab], float32: the distribution of the next token
-    seed_words: torch.Tensor  # device: each row's seed, split for the counter-based noise (`sampling`)
-    steps_device: torch.Tensor  # device [rows]: tokens chosen so far, the noise counter
-    steps: torch.Tensor  # host [rows]: the same count, for the host-side bookkeeping
-    max_new: torch.Tensor  # host [rows]: each row's token cap
-    tokens: torch.Tensor  # host [rows, longest cap]: the tokens chosen so far
+    attention: torch.Tensor = _on("device")  # [rows, cache width]: 1 where the row attends, 0 for padding
+    next_position: torch.Tensor = _on("device")  # [rows, 1]: the position id of the next token
+    logits: torch.Tensor = _on("device")  # [rows, vocab], float32: the distribution of the next token
+    seed_words: torch.Tensor = _on("device")  # each row's seed, split for the counter-based noise (`sampling`)
+    steps_device: torch.Tensor = _on("device")  # [rows]: tokens chosen so far, the noise counter
+    steps: torch.Tensor = _on("host")  # [rows]: the same count, for the host-side bookkeeping
+    max_new: torch.Tensor = _on("host")  # [rows]: each row's token cap
+    tokens: torch.Tensor = _on("host")  # [rows, longest cap]: the tokens chosen so far
 
     @staticmethod
     def on_host(name: str) -> bool:
-        return name in ("steps", "max_new", "tokens")
-
-    def __len__(self) -> int:
-        return int(self.steps.shape[0])
+        return bool(_HOST[name])
 
     def select(self, index: torch.Tensor) -> RowState:
         """The rows at `index` (host indices), in that order."""
@@ -68,3 +71,6 @@ class RowState:
             return self
         padded = torch.nn.functional.pad(self.tokens, (0, missing))
         return RowState(**{**{f.name: getattr(self, f.name) for f in fields(self)}, "tokens": padded})
+
+
+_HOST = {f.name: f.metadata["on"] == "host" for f in fields(RowState)}
