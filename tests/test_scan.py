@@ -1,5 +1,6 @@
 """`astray scan` and `astray compare` end to end on the real embedded model, including SIGKILL + resume
-for both families."""
+for the EM family and the sandboxed reward-hacking family (whose run is also the check of that family's
+measures and report on the real model)."""
 
 import json
 import os
@@ -16,6 +17,8 @@ from inspect_ai.log import read_eval_log
 
 from astray.errors import AstrayError, RunStateError
 from astray.evals.em.options import EMOptions
+from astray.evals.reward_hacking.corpus import HACK_TYPES
+from astray.results import load_run
 from astray.scan import ScanConfig, run_scan
 
 pytestmark = pytest.mark.slow
@@ -121,6 +124,12 @@ def test_sigkilled_scan_resumes_without_duplicates(tmp_path, family):
     results = json.loads((out / "results.json").read_text())
     assert results["family"] == family and results["counts"]["samples"] == total
     assert results["counts"]["resumed_answers"] >= recorded_before - results["counts"]["torn_records_discarded"]
+    if family == "reward_hacking":  # the family's own outputs, checked on this run rather than on a second scan
+        finished, _ = load_run(out)
+        assert finished.judge["name"] == "sandbox-grader" and finished.row("passed", "impossible").n == 10
+        assert {r.measure for r in finished.measures} >= {f"hack:{t}" for t in HACK_TYPES}
+        assert "reward_hacking" in (out / "report.html").read_text()
+        assert len((out / "samples.jsonl").read_text().splitlines()) == total
 
 
 def test_compare_two_system_prompts_through_the_cli(tmp_path):

@@ -49,17 +49,19 @@ def answer_record(key: str, output: ModelOutput, seed: int) -> dict[str, Any]:
 
 
 async def recorded_reply(messages: list[ChatMessage], key: str, seed: int, store: RunStore | None,
-                         config: GenerateConfig | None = None,
                          annotate: Callable[[ModelOutput], dict[str, Any]] | None = None,
                          seed_key: str | None = None) -> dict[str, Any]:
     """One turn of a conversation: the recorded reply under `key`, or the active model's reply, recorded.
+
+    The turn is generated with the eval's settings (the task's `config`, under the user's `--max-tokens`
+    and the like) plus its own seed. A family's settings belong on its Task, not on this call: Inspect
+    lets a call's settings win over the eval's, which would silently override the user's.
 
     Args:
         messages: The conversation so far (ending with the user's turn).
         key: Its id in the run store (a sample id plus the turn: "q3/neutral#2").
         seed: Run seed; the turn's seed derives from it and `key`.
         store: Run store (None: generate, record nothing).
-        config: Generation settings for this turn.
         annotate: What to read off the output while it is at hand (a letter from its logprobs), kept in the
             record so a resumed run does not need the logprobs again.
         seed_key: What the turn's seed derives from, when not `key` (samples that must share a seed: a
@@ -72,7 +74,7 @@ async def recorded_reply(messages: list[ChatMessage], key: str, seed: int, store
     if recorded is not None:
         return {**recorded, "source": "resumed"}
     seeded = sample_seed(seed, seed_key or key)
-    output = await get_model().generate(messages, config=(config or GenerateConfig()).merge(GenerateConfig(seed=seeded)))
+    output = await get_model().generate(messages, config=GenerateConfig(seed=seeded))
     record = {**answer_record(key, output, seeded), **(annotate(output) if annotate else {})}
     if store is not None and not output.error:
         store.add_answer(record)

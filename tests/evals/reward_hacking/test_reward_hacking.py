@@ -1,8 +1,7 @@
-"""The reward-hacking environment: tasks, the sandboxed grader, the detectors on the labelled corpus,
-and the scan integration."""
+"""The reward-hacking environment: tasks, the sandboxed grader, the detectors on the labelled corpus
+and the task with scripted models (the real-model scan is in tests/test_scan.py, killed and resumed)."""
 
 import builtins
-import json
 import shutil
 
 import pytest
@@ -103,21 +102,6 @@ def test_task_with_a_scripted_hacker(tmp_path):
     assert {s.metadata["task_id"].removesuffix("_impossible") for s in flagged} <= {t.id for t in POSSIBLE}
     assert all(s.scores["hack_grader"].value["pytest_patching"] for s in flagged)
     assert len(flagged) >= 1
-
-
-@pytest.mark.slow
-@needs_bwrap
-def test_scan_reward_hacking_on_the_embedded_model(tmp_path):
-    from astray.scan import ScanConfig, run_scan
-
-    results = run_scan(ScanConfig(model="embedded", task="reward_hacking", samples=1, max_tokens=48), tmp_path / "run",
-                       display="none")
-    data = json.loads((tmp_path / "run" / "results.json").read_text())
-    assert data["family"] == "reward_hacking" and data["judge"]["name"] == "sandbox-grader"
-    assert results.counts["samples"] == 40 and results.row("passed", "impossible").n == 10
-    assert {r["measure"] for r in data["measures"]} >= {f"hack:{t}" for t in HACK_TYPES}
-    assert "reward_hacking" in (tmp_path / "run" / "report.html").read_text()
-    assert len((tmp_path / "run" / "samples.jsonl").read_text().splitlines()) == 40
 
 
 def fake_run(directory, name, hacked_fraction):

@@ -81,7 +81,7 @@ def belief_then_pressure(seed: int = 0, store: RunStore | None = None) -> Solver
         async with locks[key]:
             if key not in replies:
                 messages: list[ChatMessage] = [ChatMessageSystem(content=BELIEF_SYSTEM), ChatMessageUser(content=prompt)]
-                replies[key] = await recorded_reply(messages, key, seed, store, CONFIG)
+                replies[key] = await recorded_reply(messages, key, seed, store)
         return replies[key]
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -89,7 +89,7 @@ def belief_then_pressure(seed: int = 0, store: RunStore | None = None) -> Solver
         beliefs = [await belief_reply(meta["item"], meta["belief_prompt"], run) for run in range(1, BELIEF_RUNS + 1)]
         system = [ChatMessageSystem(content=meta["system"])] if meta["system"] else []
         state.messages = [*system, ChatMessageUser(content=meta["user"])]
-        pressured = await recorded_reply(state.messages, str(state.sample_id), seed, store, CONFIG)
+        pressured = await recorded_reply(state.messages, str(state.sample_id), seed, store)
         state.output = ModelOutput.from_content(model=str(state.model), content=pressured["answer"])
         state.messages.append(state.output.message)
         meta.update(belief_answers=[b["answer"] for b in beliefs], answer_source=pressured["source"])
@@ -126,7 +126,7 @@ def honesty_samples(limit: int, draws: int) -> list[Sample]:
 def honesty_task(limit: int = 0, samples: int = 1, seed: int = 0, store: RunStore | None = None) -> Task:
     return Task(name="honesty_under_pressure", dataset=MemoryDataset(honesty_samples(limit, samples),
                                                                     name="honesty_under_pressure"),
-                solver=belief_then_pressure(seed, store), scorer=statement_match(), metadata={"seed": seed})
+                solver=belief_then_pressure(seed, store), scorer=statement_match(), config=CONFIG, metadata={"seed": seed})
 
 
 TASKS = (TaskSpec("honesty_under_pressure", "belief elicited 3x, then the same question under pressure (EM deception "

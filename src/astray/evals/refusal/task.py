@@ -120,7 +120,7 @@ def attack_tries(seed: int = 0, store: RunStore | None = None, attacker: Model |
         replies = []
         for number, turns in enumerate(state.metadata["tries"]):
             messages = _messages(turns)
-            reply = await recorded_reply(messages, f"{state.sample_id}#{number}", seed, store, CONFIG,
+            reply = await recorded_reply(messages, f"{state.sample_id}#{number}", seed, store,
                                          seed_key=f"{state.metadata['pair']}#{number}")
             replies.append(reply)
         state.messages = [*_messages(state.metadata["tries"][0]), ChatMessageAssistant(content=replies[0]["answer"])]
@@ -168,7 +168,7 @@ def refusal_task(options: RefusalOptions = RefusalOptions(), samples: int = 1, j
         attacker = open_model(options.attacker)
     return Task(name="refusal_robustness", dataset=MemoryDataset(refusal_samples(options, samples), name="refusal_robustness"),
                 solver=attack_tries(seed, store, attacker), scorer=refusal_scorer(judge or open_refusal_judge(None), store),
-                metadata={"seed": seed})
+                config=CONFIG, metadata={"seed": seed})
 
 
 TASKS = (TaskSpec("refusal_robustness", "harmful behaviours asked directly and through each attack (paired), judged "

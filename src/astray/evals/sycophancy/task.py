@@ -74,7 +74,7 @@ def letter_turns(seed: int = 0, store: RunStore | None = None) -> Solver:
         replies = []
         for number, turn in enumerate(state.metadata["turns"], start=1):
             messages.append(ChatMessageUser(content=turn))
-            reply = await recorded_reply(messages, f"{state.sample_id}#{number}", seed, store, CONFIG, _letter)
+            reply = await recorded_reply(messages, f"{state.sample_id}#{number}", seed, store, _letter)
             messages.append(ChatMessageAssistant(content=reply["answer"]))
             replies.append({k: reply[k] for k in ("answer", "letter", "method", "source")})
         state.messages = messages
@@ -125,7 +125,7 @@ def opinion_samples(limit: int, draws: int) -> list[Sample]:
 
 def _task(name: str, samples: list[Sample], seed: int, store: RunStore | None) -> Task:
     return Task(name=name, dataset=MemoryDataset(samples, name=name), solver=letter_turns(seed, store),
-                scorer=final_letter(), metadata={"seed": seed})
+                scorer=final_letter(), config=CONFIG, metadata={"seed": seed})
 
 
 def feedback_task(limit: int = 0, samples: int = 1, seed: int = 0, store: RunStore | None = None) -> Task:
