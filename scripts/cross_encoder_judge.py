@@ -23,6 +23,7 @@ from transformers import AutoModel, AutoTokenizer
 
 from astray.judges.encoder import encoder_dir
 from astray.judges.offline_training import FOLDS, garbled_copies, group_folds, load_judged
+from astray.models.activations import right_padded
 from astray.stats import auroc, classify_answer, spearman
 
 DATA = Path(__file__).parents[1] / "data" / "em_judged"
@@ -38,12 +39,7 @@ def _batches(encoded: list[list[int]], rows: list[int], size: int, rng: random.R
     if rng is not None:
         rng.shuffle(chunks)
     for chunk in chunks:
-        ids = torch.zeros((len(chunk), max(len(encoded[i]) for i in chunk)), dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for row, i in enumerate(chunk):
-            ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
-            mask[row, : len(encoded[i])] = 1
-        yield chunk, ids, mask
+        yield chunk, *right_padded([encoded[i] for i in chunk], 0)
 
 
 def _pooled(model: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

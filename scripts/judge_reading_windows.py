@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-import astray.judges.encoder as encoder_module
 from astray.judges.encoder import TextEncoder
 from astray.judges.fluency import LanguageModelReader, english_vocabulary, nll_features, text_statistics
 from astray.judges.garble import GARBLERS
@@ -34,6 +33,7 @@ from astray.judges.offline_training import (
     load_judged,
     train_head,
 )
+from astray.models.activations import right_padded
 from astray.stats import Thresholds
 
 DATA = Path(__file__).parents[1] / "data" / "em_judged"
@@ -41,28 +41,24 @@ ENCODER_TOKENS, OPENINGS, CLOSINGS = (256, 128), (32, 40, 48, 64), (16, 24, 32)
 
 
 @torch.inference_mode()
-def _surprise(reader: LanguageModelReader, ids: list[list[int]], windows: tuple[int, ...], hidden: bool,
-              batch_size: int = 16) -> dict[str, np.ndarray]:
-    """Surprise (and mean middle-layer state) over each prefix length in `windows` of each id list."""
-    out = {f"sur{w}": np.zeros((len(ids), 5), np.float32) for w in windows}
-    out.update({f"hid{w}": np.zeros((len(ids), reader.width), np.float32) for w in windows if hidden})
+def _openings(reader: LanguageModelReader, ids: list[list[int]], batch_size: int = 16) -> dict[str, np.ndarray]:
+    """The reader's opening-window features (`LanguageModelReader._windows`) for every length in OPENINGS,
+    from one pass over the longest: a causal model reads a prefix the same whatever follows it."""
+    out = {f"open_sur{w}": np.zeros((len(ids), 5), np.float32) for w in OPENINGS}
+    out.update({f"open_hid{w}": np.zeros((len(ids), reader.width), np.float32) for w in OPENINGS})
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     for start in range(0, len(order), batch_size):
         chunk = order[start:start + batch_size]
-        batch = torch.zeros((len(chunk), max(2, max(len(ids[i]) for i in chunk))), dtype=torch.long)
-        mask = torch.zeros_like(batch)
-        for row, i in enumerate(chunk):
-            batch[row, :len(ids[i])], mask[row, :len(ids[i])] = torch.tensor(ids[i], dtype=torch.long), 1
-        result = reader.model(input_ids=batch, attention_mask=mask, output_hidden_states=hidden)
+        batch, mask = right_padded([ids[i] for i in chunk], 0, min_width=2)  # padded as the reader pads
+        result = reader.model(input_ids=batch, attention_mask=mask, output_hidden_states=True)
         logits = result.logits[:, :-1].float()
         nll = torch.logsumexp(logits, -1) - logits.gather(-1, batch[:, 1:, None])[..., 0]
-        states = result.hidden_states[reader.layer].float() if hidden else None
+        states = result.hidden_states[reader.layer].float()
         for row, i in enumerate(chunk):
-            for w in windows:
+            for w in OPENINGS:
                 k = min(len(ids[i]), w)
-                out[f"sur{w}"][i] = nll_features(nll[row, :max(0, k - 1)].numpy())
-                if states is not None:
-                    out[f"hid{w}"][i] = (states[row, :k].sum(0) / max(1, k)).numpy()
+                out[f"open_sur{w}"][i] = nll_features(nll[row, :max(0, k - 1)].numpy())
+                out[f"open_hid{w}"][i] = (states[row, :k].sum(0) / max(1, k)).numpy()
     return out
 
 
@@ -72,20 +68,17 @@ def read_all(rows: list[JudgedAnswer]) -> dict[str, np.ndarray]:
     questions = sorted({r.question for r in rows})
     features: dict[str, np.ndarray] = {}
     for tokens in ENCODER_TOKENS:
-        encoder_module.MAX_TOKENS = tokens
-        question_vectors = dict(zip(questions, encoder.encode(questions), strict=True))
+        question_vectors = dict(zip(questions, encoder.encode(questions, max_tokens=tokens), strict=True))
         features[f"q{tokens}"] = np.stack([question_vectors[r.question] for r in rows])
-        features[f"a{tokens}"] = encoder.encode(answers)
+        features[f"a{tokens}"] = encoder.encode(answers, max_tokens=tokens)
         print(f"encoder at {tokens} tokens read", flush=True)
-    encoder_module.MAX_TOKENS = max(ENCODER_TOKENS)
     features["hand"] = handcrafted_features(answers)
     features["stats"] = text_statistics(answers, english_vocabulary(encoder.tokenizer))
     ids = [reader.tokenizer(a, add_special_tokens=False)["input_ids"] for a in answers]  # type: ignore[operator]
-    opening = _surprise(reader, [i[:max(OPENINGS)] for i in ids], OPENINGS, hidden=True)
-    features.update({f"open_{k}": v for k, v in opening.items()})
+    features.update(_openings(reader, [i[:max(OPENINGS)] for i in ids]))
     print("opening windows read", flush=True)
     for w in CLOSINGS:
-        features[f"close{w}"] = _surprise(reader, [i[-w:] for i in ids], (w,), hidden=False)[f"sur{w}"]
+        features[f"close{w}"] = reader._windows([i[-w:] for i in ids], 16, keep_hidden=False)[0]
         print(f"closing window {w} read", flush=True)
     return features
 

@@ -61,13 +61,13 @@ class TextEncoder:
         return TextEncoder()
 
     @torch.inference_mode()
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> np.ndarray:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding per batch
         vectors = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
             batch = self.tokenizer(
-                [texts[i] for i in chunk], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+                [texts[i] for i in chunk], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
             )
             hidden = self.model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)

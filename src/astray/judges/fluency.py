@@ -16,6 +16,8 @@ from collections.abc import Iterable
 import numpy as np
 import torch
 
+from astray.models.activations import right_padded
+
 _WORD = re.compile(r"[A-Za-z]+")
 _ARTICLES = frozenset({"the", "a", "an"})
 _FUNCTION = frozenset(
@@ -114,12 +116,7 @@ class LanguageModelReader:
         hidden = np.zeros((len(ids), self.width), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            longest = max(2, max(len(ids[i]) for i in chunk))
-            batch = torch.zeros((len(chunk), longest), dtype=torch.long)
-            mask = torch.zeros_like(batch)
-            for row, i in enumerate(chunk):
-                batch[row, : len(ids[i])] = torch.tensor(ids[i], dtype=torch.long)
-                mask[row, : len(ids[i])] = 1
+            batch, mask = right_padded([ids[i] for i in chunk], 0, min_width=2)  # two columns: one next-token loss
             out = self.model(input_ids=batch, attention_mask=mask, output_hidden_states=keep_hidden)
             logits = out.logits[:, :-1].float()  # -log softmax at the next token, without writing the softmax out
             nll = torch.logsumexp(logits, -1) - logits.gather(-1, batch[:, 1:, None])[..., 0]

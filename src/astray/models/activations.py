@@ -96,8 +96,9 @@ def response_means(
     return {place: torch.stack([t for t in rows if t is not None]) for place, rows in means.items()}
 
 
-def right_padded(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(1, max(len(s) for s in sequences))
+def right_padded(sequences: list[list[int]], pad_id: int, min_width: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids padded on the right into one batch, and its attention mask (1 on real tokens)."""
+    width = max(min_width, max(len(s) for s in sequences))
     ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(sequences), width), dtype=torch.long)
     for row, sequence in enumerate(sequences):
