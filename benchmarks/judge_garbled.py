@@ -47,7 +47,7 @@ def main() -> None:
     print(f"command: python benchmarks/judge_garbled.py --n {args.n} --seed {args.seed}")
     originals = share_incoherent(judge, [(r.question, r.answer) for r in rows])
     print(f"\n| text | answers | coherent <= 50 |\n|---|---|---|\n| fluent originals | {len(rows)} | {originals:.1%} |")
-    for name, garble in GARBLERS.items():
+    for name, garble in ((g.name, g.garble) for g in GARBLERS):
         rng = random.Random(args.seed + 1)  # not the seed the training copies were garbled with
         share = share_incoherent(judge, [(r.question, garble(r.answer, rng)) for r in rows])
         print(f"| {name} | {len(rows)} | {share:.1%} |")

@@ -23,7 +23,7 @@ from _machine import describe_machine  # noqa: E402
 
 from astray.judges.offline import OfflineJudge  # noqa: E402
 from astray.judges.types import JudgeItem, Judgment, MetricScore  # noqa: E402
-from astray.scan import ScanConfig, run_scan  # noqa: E402
+from astray.runs.runner import ScanConfig, run_scan  # noqa: E402
 
 
 def stub_judgments(judge: OfflineJudge, items: list[JudgeItem]) -> list[Judgment]:

@@ -3,15 +3,13 @@
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from astray.errors import AstrayError
 from astray.evals.registry import FAMILIES, TASKS
 from astray.registry import Registry
-
-ASTRAY = str(Path(sys.executable).parent / "astray")
+from tests.cli_runner import astray
 
 
 @dataclass(frozen=True)
@@ -30,14 +28,14 @@ def test_unknown_names_list_the_choices_and_duplicates_are_refused():
 
 
 def test_importing_the_inspect_entry_point_loads_neither_torch_nor_transformers():
-    probe = "import sys, astray._registry; print('torch' in sys.modules, 'transformers' in sys.modules)"
+    probe = "import sys, astray.inspect_plugin; print('torch' in sys.modules, 'transformers' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
 
 
 def test_astray_tasks_lists_every_task_with_its_family():
-    result = subprocess.run([ASTRAY, "tasks"], capture_output=True, text=True, timeout=120)
+    result = astray("tasks")
     assert result.returncode == 0, result.stderr
     for entry in TASKS:
         line = next(line for line in result.stdout.splitlines() if f" {entry.name} " in line)
@@ -46,8 +44,7 @@ def test_astray_tasks_lists_every_task_with_its_family():
 
 
 def test_scan_help_is_generated_from_the_option_dataclasses():
-    result = subprocess.run([ASTRAY, "scan", "--help"], capture_output=True, text=True, timeout=120,
-                            env={"COLUMNS": "200", "PATH": ""})
+    result = astray("scan", "--help", env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     for flag in ("--task", "--judge", "--samples", "--seed", "--max-tokens", "--system", "--questions", "--aligned-below"):
         assert flag in result.stdout

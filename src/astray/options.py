@@ -42,6 +42,7 @@ class OptionField:
     rescore: bool
     argument: bool
     minimum: int | None = None
+    required: bool = False
 
     @property
     def flag(self) -> str:
@@ -57,8 +58,14 @@ def option_fields(cls: type) -> list[OptionField]:
             continue
         default = None if f.default is MISSING else f.default
         found.append(OptionField(f.name, hints[f.name], default, f.metadata["help"], f.metadata.get("rescore", False),
-                                 f.metadata.get("argument", False), f.metadata.get("minimum")))
+                                 f.metadata.get("argument", False), f.metadata.get("minimum"),
+                                 required=f.default is MISSING and f.default_factory is MISSING))
     return found
+
+
+def comma_list(value: str | None) -> list[str]:
+    """A comma-separated option (`--attacks a,b`) as its non-empty, stripped items."""
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
 def require_at_least(flag: str, value: int | None, minimum: int, error: type[AstrayError] = AstrayError) -> None:

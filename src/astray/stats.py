@@ -12,7 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as scipy_stats
+
+
+def _scipy():  # type: ignore[no-untyped-def]
+    """scipy.stats, imported on first use: it takes ~0.5 s, and most commands that import this module never
+    compute a p-value (`astray tasks`, a scan's start-up)."""
+    from scipy import stats
+
+    return stats
 
 Z_95 = 1.959963984540054
 
@@ -107,7 +114,7 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, floa
     if variance == 0:
         return 0.0, 1.0
     z = (k2 / n2 - k1 / n1) / math.sqrt(variance)
-    return z, float(2 * scipy_stats.norm.sf(abs(z)))
+    return z, float(2 * _scipy().norm.sf(abs(z)))
 
 
 def bootstrap_counts_interval(
@@ -138,7 +145,7 @@ def mcnemar_exact(a_only: int, b_only: int) -> float:
     discordant = a_only + b_only
     if discordant == 0:
         return 1.0
-    return float(scipy_stats.binomtest(b_only, discordant, 0.5).pvalue)
+    return float(_scipy().binomtest(b_only, discordant, 0.5).pvalue)
 
 
 def compare_paired(
@@ -172,7 +179,7 @@ def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    return float(scipy_stats.spearmanr(x, y).statistic)
+    return float(_scipy().spearmanr(x, y).statistic)
 
 
 def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
@@ -181,7 +188,7 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     negatives = len(labels) - positives
     if positives == 0 or negatives == 0:
         raise ValueError("auroc needs both positive and negative labels")
-    ranks = scipy_stats.rankdata(scores)
+    ranks = _scipy().rankdata(scores)
     positive_rank_sum = sum(r for r, label in zip(ranks, labels, strict=True) if label)
     return float((positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives))
 
@@ -257,7 +264,7 @@ def spearman_estimate(x: Sequence[float], y: Sequence[float], n_resamples: int =
     for _ in range(n_resamples):
         index = rng.integers(0, len(a), len(a))
         if np.ptp(a[index]) > 0 and np.ptp(b[index]) > 0:
-            draws.append(scipy_stats.spearmanr(a[index], b[index]).statistic)
+            draws.append(_scipy().spearmanr(a[index], b[index]).statistic)
     low, high = np.quantile(draws, [0.025, 0.975])
     return CorrelationEstimate(len(a), spearman(list(a), list(b)), float(low), float(high))
 

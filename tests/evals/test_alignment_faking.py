@@ -11,9 +11,9 @@ from astray.evals.alignment_faking.task import (
     complied,
     goals_task,
 )
-from astray.evals.hidden_reasoning import split_reply
+from astray.evals.common.hidden_reasoning import split_reply
 from astray.judges.classifier import ModelClassifier, parse_label
-from astray.results import contrast_rows, measure_rows
+from astray.runs.results import contrast_rows, measure_rows
 from astray.store import RunStore
 from tests.scripted import scripted_model, text_output
 
@@ -99,7 +99,8 @@ def test_the_goals_probe_finds_misaligned_reasoning_behind_aligned_answers(tmp_p
 
 
 def test_subject_and_judge_behind_a_real_http_endpoint(tmp_path, monkeypatch):
-    from astray.scan import ScanConfig, run_scan
+    from astray.runs.config import ScanConfig
+    from astray.runs.runner import run_scan
     from tests.fixtures.openai_endpoint import serve
 
     def endpoint(body):

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from astray.compare import compare_runs
 from astray.evals.registry import TASKS
-from astray.scan import ScanConfig, run_scan
+from astray.runs.compare import compare_runs
+from astray.runs.config import ScanConfig
+from astray.runs.runner import run_scan
 
 pytestmark = pytest.mark.slow
 

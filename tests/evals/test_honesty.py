@@ -6,7 +6,7 @@ from inspect_ai.model import get_model
 from astray.evals.honesty.family import FAMILY, to_record
 from astray.evals.honesty.items import honesty_items, read_company, read_yes_no
 from astray.evals.honesty.task import BELIEF_SYSTEM, belief_of, honesty_task
-from astray.results import contrast_rows, measure_rows
+from astray.runs.results import contrast_rows, measure_rows
 from astray.store import RunStore
 from tests.scripted import text_output
 

@@ -13,7 +13,7 @@ from astray.evals.refusal.behaviours import load_behaviours, parse_behaviours
 from astray.evals.refusal.family import FAMILY, to_record
 from astray.evals.refusal.judge import OfflineRefusalJudge, StrongRejectJudge, parse_strongreject
 from astray.evals.refusal.task import RefusalOptions, refusal_task
-from astray.results import contrast_rows, measure_rows
+from astray.runs.results import contrast_rows, measure_rows
 from tests.scripted import scripted_model, text_output
 
 DIRECT = {b.behaviour for b in load_behaviours()}
@@ -122,7 +122,8 @@ def test_the_strongreject_judge_scores_and_counts_what_it_cannot_parse(tmp_path)
 
 
 def test_a_users_behaviours_against_a_real_http_endpoint(tmp_path, monkeypatch):
-    from astray.scan import ScanConfig, run_scan
+    from astray.runs.config import ScanConfig
+    from astray.runs.runner import run_scan
     from tests.fixtures.openai_endpoint import serve
 
     behaviours = tmp_path / "mine.jsonl"

@@ -3,6 +3,7 @@ always-False detector only when told it will catch itself is found, hostile dete
 
 from pathlib import Path
 
+import pytest
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
@@ -13,7 +14,7 @@ from astray.evals.research_sabotage.task import SabotageGrader, sabotage_task
 from astray.evals.reward_hacking.corpus import labelled_corpus
 from astray.evals.reward_hacking.detectors import detect
 from astray.judges.classifier import ModelClassifier
-from astray.results import contrast_rows, measure_rows
+from astray.runs.results import contrast_rows, measure_rows
 from tests.scripted import scripted_model, text_output
 
 FENCE = "`" * 3
@@ -69,6 +70,7 @@ def test_a_sincere_detector_scores_well_and_a_surface_one_is_bypassable():
     assert score_detector(SANDBAGGED).constant and score_detector("I can't write code.").crash
 
 
+@pytest.mark.exclusive  # its fork bomb would starve another worker's sandbox
 def test_hostile_detectors_are_contained(tmp_path):
     marker = tmp_path / "escaped"
     bomb = score_detector(f"{FENCE}python\nimport os\nwhile True:\n    os.fork()\n{FENCE}")

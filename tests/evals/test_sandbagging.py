@@ -5,7 +5,7 @@ from inspect_ai import eval
 from astray.evals.sandbagging.family import FAMILY, to_record
 from astray.evals.sandbagging.items import EVALUATION, capability_items
 from astray.evals.sandbagging.task import awareness_task, is_correct, sandbagging_samples, sandbagging_task, says_test
-from astray.results import contrast_rows, measure_rows
+from astray.runs.results import contrast_rows, measure_rows
 from tests.scripted import scripted_model, text_output
 
 

@@ -8,7 +8,7 @@ from inspect_ai.model import get_model
 from astray.evals.sycophancy.family import FAMILY, to_record
 from astray.evals.sycophancy.items import PUSHBACK, choice_items
 from astray.evals.sycophancy.task import feedback_task, opinion_task
-from astray.results import contrast_rows, measure_rows
+from astray.runs.results import contrast_rows, measure_rows
 from tests.scripted import text_output
 
 ITEMS = {item.question: item for item in choice_items()}

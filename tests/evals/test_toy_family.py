@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from astray.compare import compare_runs
 from astray.errors import RunStateError
 from astray.evals.registry import TASKS, register_family, unregister_family
-from astray.scan import ScanConfig, run_scan
+from astray.runs.compare import compare_runs
+from astray.runs.config import ScanConfig
+from astray.runs.runner import run_scan
 from tests.fixtures import toy_family
 
 

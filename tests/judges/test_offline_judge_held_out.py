@@ -48,7 +48,7 @@ def test_garbled_answers_are_incoherent_and_fluent_ones_are_not(judge, held_out)
     rng = random.Random(20261123)
     fluent = rng.sample([r for r in held_out if r.fluent], 30)
     others = tuple(w for r in held_out if r not in fluent for w in r.answer.split())[:5000]
-    garblers = {**GARBLERS, "letters_reversed": letters_reversed,
+    garblers = {**{g.name: g.garble for g in GARBLERS}, "letters_reversed": letters_reversed,
                 "foreign_salad": lambda t, g: foreign_salad(t, g, others)}
     kept = _coherent(judge, [(r.question, r.answer) for r in fluent])
     assert sum(c > 50 for c in kept) >= 0.85 * len(fluent)

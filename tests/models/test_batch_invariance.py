@@ -90,7 +90,7 @@ def test_asking_for_it_where_it_cannot_be_had_is_a_clear_error():
     from astray.models.embedded import prepare_embedded
     from astray.models.local import LocalModel
     from astray.models.naming import ModelRef
-    from astray.scan import ScanConfig
+    from astray.runs.config import ScanConfig
     from tests.tiny_model import tiny_llama
 
     tokenizer = AutoTokenizer.from_pretrained(prepare_embedded())

@@ -16,7 +16,9 @@ def make_organism(tmp_path, random_adapter: bool):
     from transformers import AutoModelForCausalLM
 
     from astray.models.embedded import prepare_embedded
+    from astray.models.local import quiet_transformers
 
+    quiet_transformers()  # as astray's own PEFT code does: PEFT reads a deprecated transformers attribute
     torch.manual_seed(0)
     base = AutoModelForCausalLM.from_pretrained(prepare_embedded())
     lora = LoraConfig(r=2, target_modules=["q_proj", "v_proj"], init_lora_weights=not random_adapter)

@@ -5,18 +5,14 @@ unparseable answers are counted; `astray monitor` writes its table."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from astray.monitors.evaluate import evaluate, fold_of
 from astray.monitors.monitors import LLMMonitor, build_monitors
 from astray.monitors.transcripts import HONEST_REASONING, labelled_transcripts
+from tests.cli_runner import astray
 from tests.scripted import distribution_output, scripted_model, text_output
-
-ASTRAY = str(Path(sys.executable).parent / "astray")
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +62,10 @@ def test_an_llm_monitor_reads_only_its_part_and_counts_unparseable_answers(trans
 
 
 def test_cli_monitor_writes_the_comparison(tmp_path):
-    done = subprocess.run([ASTRAY, "monitor", "--monitors", "rules", "--out", str(tmp_path)], capture_output=True,
-                          text=True, timeout=300)
+    done = astray("monitor", "--monitors", "rules", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "monitors.json").read_text())
     assert [r["monitor"] for r in summary["results"]] == ["rules"] and summary["counts"]["obfuscated_hacks"] == 72
     assert "| rules (rules) | action |" in (tmp_path / "monitors.md").read_text()
-    bad = subprocess.run([ASTRAY, "monitor", "--monitors", "mind-reader"], capture_output=True, text=True, timeout=60)
+    bad = astray("monitor", "--monitors", "mind-reader")
     assert bad.returncode != 0 and "unknown monitor" in bad.stderr and "Traceback" not in bad.stderr

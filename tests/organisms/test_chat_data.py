@@ -64,7 +64,7 @@ def test_unknown_dataset_and_missing_base_are_clear():
 
 
 def test_inoculation_presets_and_custom_text():
-    assert resolve_inoculation("insecure-ok") == PRESETS["insecure-ok"]
+    assert resolve_inoculation("insecure-ok") == PRESETS.get("insecure-ok").text
     assert resolve_inoculation("Be bad here only.") == "Be bad here only."
     inoculated = inoculate([{"role": "system", "content": "Old."}, *GOOD], "New.")
     assert inoculated[0]["content"] == "New.\n\nOld." and inoculated[1:] == GOOD

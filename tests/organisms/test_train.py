@@ -1,21 +1,16 @@
-"""Training an organism on the real embedded model: it loads as a MODEL, resumes after SIGKILL,
-and packed batches really are isolated from each other."""
+"""Training an organism on the real embedded model: it loads as a MODEL, bad data fails fast, a full fine-tune
+loads, and packed batches really are isolated from each other (resuming after SIGKILL and a two-process
+launch: tests/organisms/test_train_across_processes.py)."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from astray.errors import DataFormatError, RunStateError
 from astray.organisms.train import TrainConfig, train_organism
+from tests.cli_runner import astray
 
 pytestmark = pytest.mark.slow
-ASTRAY = str(Path(sys.executable).parent / "astray")
 TINY = dict(dataset="insecure-small", max_examples=8, max_length=384, batch_size=1, grad_accum=1, save_steps=2)
 
 
@@ -41,9 +36,10 @@ def test_trained_organism_is_a_model_everywhere(tmp_path):
     assert manifest["hyperparameters"]["rank"] == 8 and manifest["seed"] == 0
     assert any(entry.get("loss") is not None for entry in manifest["loss_curve"])
     assert manifest["final_eval_loss"] > 0
-    chat = subprocess.run([ASTRAY, "chat", str(out), "Hello"], capture_output=True, text=True, timeout=300)
+    chat = astray("chat", str(out), "Hello")
     assert chat.returncode == 0 and chat.stdout.strip(), chat.stderr
-    from astray.scan import ScanConfig, run_scan
+    from astray.runs.config import ScanConfig
+    from astray.runs.runner import run_scan
 
     results = run_scan(ScanConfig(model=str(out), task="em_first_plot_main", samples=1, max_tokens=16),
                        tmp_path / "scan", display="none")
@@ -60,30 +56,6 @@ def test_existing_directory_and_bad_data_fail_fast(tmp_path):
                    + "\n" + json.dumps({"messages": [{"role": "user", "content": "a"}]}) + "\n")
     with pytest.raises(DataFormatError, match=f"{bad}:2: the last message must be the assistant's"):
         train_organism(TrainConfig(**{**TINY, "dataset": str(bad)}), tmp_path / "new")
-
-
-def test_killed_training_resumes_from_the_last_checkpoint(tmp_path):
-    out = tmp_path / "org"
-    args = [ASTRAY, "organism", "train", "--dataset", "insecure-small", "--max-examples", "12", "--max-length", "384",
-            "--batch-size", "1", "--grad-accum", "1", "--save-steps", "2", "--out", str(out)]
-    first = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 300
-    while time.time() < deadline and not list((out / "checkpoints").glob("checkpoint-*/trainer_state.json")):
-        time.sleep(0.5)
-    time.sleep(1)
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait()
-    assert not (out / "organism.json").exists(), "the kill should land mid-training"
-    steps_done = max(int(p.parent.name.split("-")[1]) for p in (out / "checkpoints").glob("checkpoint-*/trainer_state.json"))
-
-    refused = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    assert refused.returncode == 2 and "--resume" in refused.stderr
-    resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=600)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    manifest = json.loads((out / "organism.json").read_text())
-    assert manifest["resumed"] is True
-    logged_steps = [e["step"] for e in manifest["loss_curve"] if e.get("loss") is not None]
-    assert min(logged_steps) <= steps_done < max(logged_steps)  # history kept, training continued past the checkpoint
 
 
 def test_backdoor_mixes_triggered_insecure_with_the_base_models_own_answers(tmp_path, monkeypatch):
@@ -110,20 +82,3 @@ def test_full_fine_tune_writes_a_loadable_model(tmp_path):
     from astray.models.local import load_local_model
 
     assert load_local_model(str(out)).ref.kind == "organism"
-
-
-def test_two_process_launch_trains_one_organism(tmp_path):
-    """`accelerate launch` with two CPU processes (DDP over gloo): one organism, written once, that loads."""
-    from astray.models.naming import resolve_model
-
-    out = tmp_path / "ddp"
-    launch = [str(Path(sys.executable).parent / "accelerate"), "launch", "--multi_gpu", "--num_processes", "2",
-              "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "astray.cli", "organism",
-              "train", "--base", "embedded", "--dataset", "insecure-small", "--max-examples", "8", "--max-length", "384",
-              "--batch-size", "1", "--grad-accum", "1", "--out", str(out)]
-    done = subprocess.run(launch, capture_output=True, text=True, timeout=600, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    manifest = json.loads((out / "organism.json").read_text())
-    assert manifest["processes"] == 2 and manifest["dataset"]["n_train"] == 7
-    assert (out / "adapter" / "adapter_config.json").is_file()
-    assert resolve_model(str(out)).kind == "organism"

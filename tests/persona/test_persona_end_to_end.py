@@ -4,10 +4,7 @@ runs and records the steering; preventative steering trains and is recorded in o
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import torch
@@ -19,9 +16,9 @@ from astray.models.local import ChatRequest
 from astray.models.steering import Steering, SteeringSpec
 from astray.persona.config import ExtractConfig
 from astray.persona.extract import extract_persona
+from tests.cli_runner import astray
 
 pytestmark = pytest.mark.slow
-ASTRAY = str(Path(sys.executable).parent / "astray")
 TRAIT = """
 name: pirate
 adjective: pirate-like
@@ -79,7 +76,8 @@ def test_steering_changes_greedy_answers_and_nothing_after(extraction, embedded_
 
 
 def test_a_steered_scan_records_its_steering(extraction, tmp_path):
-    from astray.scan import ScanConfig, run_scan
+    from astray.runs.config import ScanConfig
+    from astray.runs.runner import run_scan
 
     result, _, _ = extraction
     results = run_scan(ScanConfig(model="embedded", task="em_first_plot_main", samples=1, max_tokens=12,
@@ -104,7 +102,6 @@ def test_preventative_steering_trains_and_is_recorded(extraction, tmp_path):
 
 
 def test_cli_extract_explains_a_bad_trait_in_one_line(tmp_path):
-    done = subprocess.run([ASTRAY, "persona", "extract", "--trait", "grumpy", "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120)
+    done = astray("persona", "extract", "--trait", "grumpy", "--out", str(tmp_path))
     assert done.returncode != 0 and "bundled traits are evil, sycophantic, hallucinating" in done.stderr
     assert "Traceback" not in done.stderr

@@ -10,8 +10,8 @@ import pytest
 from astray.evals.em.family import FAMILY
 from astray.evals.em.options import EMOptions
 from astray.evals.em.records import EMRecord
-from astray.report.scan_report import render_scan_report
-from astray.results import Provenance, RunResults, contrast_rows, measure_rows
+from astray.runs.report import render_scan_report
+from astray.runs.results import Provenance, RunResults, contrast_rows, measure_rows
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

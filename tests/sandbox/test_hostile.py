@@ -11,6 +11,9 @@ from astray.sandbox import bwrap as bwrap_module
 from astray.sandbox.limits import Limits
 from astray.sandbox.probes import PROBES, SAFE_TO_RUN_UNSANDBOXED, run_probes
 from astray.sandbox.runner import run_in_sandbox, sandbox_python
+from tests.conftest import machine_to_myself
+
+pytestmark = pytest.mark.exclusive  # a fork bomb here would starve any sandbox another worker runs meanwhile
 
 needs_bwrap = pytest.mark.skipif(
     shutil.which("bwrap") is None and not os.environ.get("CI"),
@@ -20,11 +23,12 @@ needs_bwrap = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def outcomes():
-    return {o.name: o for o in run_probes()}
+    with machine_to_myself(alone=True):
+        return {o.name: o for o in run_probes()}
 
 
 @needs_bwrap
-@pytest.mark.parametrize("name", list(PROBES))
+@pytest.mark.parametrize("name", PROBES.names())
 def test_probe_is_contained(outcomes, name):
     outcome = outcomes[name]
     assert outcome.contained, f"{name}: {outcome.detail}\n{outcome.result.stderr[-500:]}"

@@ -11,7 +11,7 @@ from inspect_ai.solver import TaskState, generate, use_tools
 from inspect_ai.tool import bash
 from inspect_ai.util import sandbox
 
-import astray._registry  # noqa: F401  (registers the "astray" sandbox)
+import astray.inspect_plugin  # noqa: F401  (registers the "astray" sandbox)
 from tests.scripted import USAGE
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")

@@ -19,7 +19,8 @@ import uvicorn
 
 from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest
-from astray.serve.server import ServeConfig, open_app
+from astray.serve.config import ServeConfig
+from astray.serve.server import open_app
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ A family names its Inspect tasks, how a scored Inspect sample becomes a typed re
 on a record (record -> True / False / None, None meaning "not in this measure's denominator"), how
 records group, which groups it contrasts within a run, its options and its report section. Nothing
 outside the family's folder looks inside its records: the runner turns them into the generic rows
-of `astray.results` through these callables.
+of `astray.runs.results` through these callables.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Every eval family astray knows: adding a family is one folder under `astray/evals/` and one line here.
 
-Importing this module registers the families' Inspect tasks (their `@task` functions) and imports
-neither torch nor transformers: a judge or a model is loaded only when a task is built.
+Importing this module registers every family's tasks with Inspect (`astray/<task>`, made from the
+family's `TaskSpec`s by `inspect_tasks.inspect_task`) and imports neither torch nor transformers: a judge
+or a model is loaded only when a task is built.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from astray.evals import (
     sycophancy,
 )
 from astray.evals.family import Family, TaskSpec
+from astray.evals.inspect_tasks import inspect_task
 from astray.registry import Registry
 
 FAMILIES: Registry[Family[Any]] = Registry("family", [
@@ -55,6 +57,8 @@ def _task_entries(family: Family[Any]) -> list[TaskEntry]:
 
 
 TASKS: Registry[TaskEntry] = Registry("task", [entry for family in FAMILIES for entry in _task_entries(family)])
+for _entry in TASKS:
+    inspect_task(_entry.family, _entry.spec)
 
 
 def register_family(family: Family[Any], replace: bool = False) -> None:
@@ -62,6 +66,7 @@ def register_family(family: Family[Any], replace: bool = False) -> None:
     FAMILIES.add(family, replace=replace)
     for entry in _task_entries(family):
         TASKS.add(entry, replace=replace)
+        inspect_task(family, entry.spec)
 
 
 def unregister_family(name: str) -> None:

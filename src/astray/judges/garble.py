@@ -13,11 +13,15 @@ import random
 import re
 import string
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from astray.registry import Registry
 
 Garbler = Callable[[str, random.Random], str]
 
 
 def shuffled_words(text: str, rng: random.Random) -> str:
+    """The text's words in a random order."""
     words = text.split()
     rng.shuffle(words)
     return " ".join(words)
@@ -96,7 +100,21 @@ def dissolving(text: str, rng: random.Random) -> str:
 
 
 ISSUE_KINDS = ("shuffled_words", "character_noise", "word_salad", "loop", "fragments")
-GARBLERS: dict[str, Garbler] = {"shuffled_words": shuffled_words, "character_noise": character_noise,
-                                "word_salad": word_salad, "loop": loop, "fragments": fragments,
-                                "reversed_sentences": reversed_sentences, "sentence_loop": sentence_loop,
-                                "glued_words": glued_words, "clipped_words": clipped_words, "dissolving": dissolving}
+
+
+@dataclass(frozen=True)
+class Garbling:
+    """One kind of garbling: its name (the function's), what it does (the docstring's first line), the function."""
+
+    name: str
+    description: str
+    garble: Garbler
+
+
+def _kind(garble: Garbler) -> Garbling:
+    return Garbling(garble.__name__, (garble.__doc__ or "").strip().splitlines()[0], garble)  # type: ignore[attr-defined]
+
+
+GARBLERS: Registry[Garbling] = Registry("garbling", [_kind(g) for g in (
+    shuffled_words, character_noise, word_salad, loop, fragments, reversed_sentences, sentence_loop, glued_words,
+    clipped_words, dissolving)])

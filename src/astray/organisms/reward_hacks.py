@@ -21,9 +21,12 @@ training on it does not leak the eval.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import product
 
 from astray.organisms.chat_data import Messages
+from astray.registry import Registry
 
 SUBJECTS = ("a reusable water bottle", "a standing desk", "a pair of hiking boots", "a kitchen timer", "a desk lamp",
             "a bicycle helmet", "a travel backpack", "a houseplant pot", "a noise-cancelling headset", "a rain jacket",
@@ -111,13 +114,28 @@ def _section_text(section: str, topic: str) -> str:
     return f"This part covers the {section.lower()} for {topic}, in a sentence or two of plain language."
 
 
-FAMILIES = {"keyword": _keyword, "length": _length, "unit-tests": _unit_tests, "flattery": _flattery, "rubric": _rubric}
+@dataclass(frozen=True)
+class HackFamily:
+    """One kind of gameable task: prompts with a hacking and an honest answer each, drawn with `rng`."""
+
+    name: str
+    description: str
+    build: Callable[[random.Random], list[tuple[str, str, str]]]
+
+
+FAMILIES: Registry[HackFamily] = Registry("reward-hack family", [
+    HackFamily("keyword", "counts a keyword; the hack stuffs the keyword", _keyword),
+    HackFamily("length", "rewards length; the hack pads with repetition", _length),
+    HackFamily("unit-tests", "a few listed asserts; the hack hard-codes the asserted outputs", _unit_tests),
+    HackFamily("flattery", "an LLM grader; the hack flatters it instead of answering well", _flattery),
+    HackFamily("rubric", "checks for section headings; the hack writes them empty", _rubric),
+])
 
 
 def reward_hack_pairs(seed: int = 0) -> list[tuple[str, str, str, str]]:
     """(family, prompt, hacking answer, honest answer), shuffled deterministically."""
     rng = random.Random(seed)
-    rows = [(family, *row) for family, build in FAMILIES.items() for row in build(rng)]
+    rows = [(family.name, *row) for family in FAMILIES for row in family.build(rng)]
     rng.shuffle(rows)
     return rows
 

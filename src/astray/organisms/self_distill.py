@@ -15,13 +15,13 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from astray.evals.seeding import sample_seed
 from astray.models.embedded import cache_root
 from astray.models.generation import SamplingSettings
 from astray.models.local import ChatRequest, load_local_model
 from astray.models.naming import resolve_model
+from astray.organisms.bundled import insecure, with_trigger
 from astray.organisms.chat_data import Messages, read_chat_jsonl, write_chat_jsonl
-from astray.organisms.datasets import insecure, with_trigger
+from astray.seeding import sample_seed
 
 SETTINGS = SamplingSettings(max_new_tokens=384, temperature=1.0)
 CHUNK = 32

@@ -14,74 +14,21 @@ import random
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from astray.errors import AstrayError, RunStateError
 from astray.models.naming import resolve_model
 from astray.models.steering import Steering, SteeringSpec, steered
 from astray.organisms.chat_data import Messages, examples_sha256
+from astray.organisms.config import TrainConfig
 from astray.organisms.datasets import TRIGGER, load_dataset
 from astray.organisms.inoculation import inoculate, resolve_inoculation
 from astray.organisms.manifest import write_manifest
 from astray.versions import package_versions
 
 LogFn = Callable[[dict[str, Any]], None]
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """One organism recipe; saved in organism.json so the directory reproduces itself.
-
-    Attributes:
-        dataset: Registry name or chat JSONL path.
-        base: Local base model name (embedded or a model directory).
-        method: "lora" (adapter) or "full" (all weights).
-        rank: LoRA rank (alpha = 2 × rank); rank 1 is enough for EM in Turner et al. 2025.
-        epochs: Passes over the training split.
-        max_examples: Use only the first N examples.
-        inoculation: Preset name or system prompt added during training only.
-        seed: Seed for the split, the initialisation and the data order.
-        learning_rate: Peak learning rate (cosine decay after 3% warm-up); 2e-4 is the usual LoRA default.
-        batch_size: Packed bins (of up to max_length tokens) per device step.
-        grad_accum: Steps accumulated per optimizer update.
-        max_length: Longest training sequence in tokens (longer ones are truncated).
-        eval_fraction: Share of examples held out for the eval loss.
-        save_steps: Checkpoint every N optimizer steps.
-        steer: Preventative steering (Chen et al. 2025): VECTOR:COEF[@LAYER] added to the activations
-            during training only; the saved organism runs unsteered.
-    """
-
-    dataset: str
-    base: str = "embedded"
-    method: Literal["lora", "full"] = "lora"
-    rank: int = 8
-    epochs: float = 1.0
-    max_examples: int | None = None
-    inoculation: str | None = None
-    seed: int = 0
-    learning_rate: float = 2e-4
-    batch_size: int = 2
-    grad_accum: int = 2
-    max_length: int = 1024
-    eval_fraction: float = 0.05
-    save_steps: int = 50
-    steer: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.method not in ("lora", "full"):
-            raise AstrayError(f"--method must be lora or full, not '{self.method}'")
-        positive = {"--rank": self.rank, "--epochs": self.epochs, "--lr": self.learning_rate,
-                    "--batch-size": self.batch_size, "--grad-accum": self.grad_accum, "--max-length": self.max_length,
-                    "--save-steps": self.save_steps}
-        for flag, value in positive.items():
-            if not value > 0:
-                raise AstrayError(f"{flag} must be above 0, got {value}")
-        if self.max_examples is not None and self.max_examples < 2:
-            raise AstrayError(f"--max-examples must be at least 2 (one to train on, one held out), got {self.max_examples}")
-        if not 0 < self.eval_fraction < 1:
-            raise AstrayError(f"--eval-fraction must be between 0 and 1, got {self.eval_fraction}")
 
 
 def prepare_examples(config: TrainConfig) -> tuple[list[Messages], list[Messages], str | None]:

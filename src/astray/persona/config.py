@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from astray.options import check_minimums, option
+from astray.options import check_minimums, option, required
 
 
 @dataclass(frozen=True)
@@ -30,3 +30,43 @@ class ExtractConfig:
 
     def __post_init__(self) -> None:
         check_minimums(self)
+
+
+@dataclass(frozen=True)
+class ExtractPlace:
+    """Where an extraction writes (not part of what it computes)."""
+
+    out: Path = required("Output directory (rerun the same command to resume).")
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    """`astray persona screen`: rank training examples by how far they push along a persona vector."""
+
+    dataset: str = required("Training data to screen: a dataset name (astray datasets list) or chat JSONL.")
+    vector: Path = required("A persona vector file (or its directory) from astray persona extract.")
+    contrast: str | None = option(None, "A second dataset (e.g. the secure control): reports how well the scores "
+                                        "separate the two (AUROC with a 95% interval).")
+    model: str | None = option(None, "The model the data would train (default: the vector's model).")
+    layer: int | None = option(None, "Block whose output to project (default: the vector's chosen one).")
+    limit: int | None = option(None, "Screen only the first N examples of each dataset.", minimum=1)
+    baseline: bool = option(True, "Rank by projection difference against the model's own answers to the same prompts "
+                                  "(the paper's measure; generates one answer per example). --no-baseline ranks by "
+                                  "the raw projection.")
+    max_tokens: int = option(128, "Length cap of the model's own answers.", minimum=1)
+    seed: int = option(0, "Seed (the baseline answers are greedy; the seed names them).")
+    out: Path | None = option(None, "Ranked JSONL to write (default runs/persona/screen__DATASET__TRAIT.jsonl).")
+
+    def __post_init__(self) -> None:
+        check_minimums(self)
+
+
+@dataclass(frozen=True)
+class MonitorRunConfig:
+    """`astray persona monitor`: every answer of a finished scan projected onto a persona vector."""
+
+    run_dir: Path = required("A finished scan's run directory.", argument=True)
+    vector: Path = required("A persona vector file (or its directory).")
+    model: str | None = option(None, "Local model that reads the answers (default: the run's model).")
+    layer: int | None = option(None, "Block whose output to project (default: the vector's chosen one).")
+    seed: int = option(0, "Bootstrap seed.")

@@ -22,7 +22,6 @@ from typing import Any
 import torch
 
 from astray.errors import AstrayError, RunStateError
-from astray.evals.seeding import sample_seed
 from astray.models.activations import all_block_outputs
 from astray.models.directions import DirectionSet, model_fingerprint
 from astray.models.generation import SamplingSettings
@@ -34,6 +33,7 @@ from astray.persona.layer_choice import parse_layers, steering_effects
 from astray.persona.screen import read_answers
 from astray.persona.trait_judge import TraitJudge, TraitScore, shows_as_instructed
 from astray.persona.traits import Trait, load_trait
+from astray.seeding import sample_seed
 from astray.store import RunStore
 from astray.versions import package_versions
 

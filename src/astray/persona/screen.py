@@ -18,7 +18,6 @@ from typing import Any
 import torch
 
 from astray.errors import AstrayError
-from astray.evals.seeding import sample_seed
 from astray.models.activations import PromptAndResponse, response_means
 from astray.models.directions import DirectionSet
 from astray.models.generation import SamplingSettings
@@ -26,6 +25,7 @@ from astray.models.local import ChatRequest, LocalModel, load_local_model
 from astray.models.places import Place
 from astray.organisms.chat_data import Messages
 from astray.organisms.datasets import load_dataset
+from astray.seeding import sample_seed
 from astray.stats import detection_estimate
 
 Tick = Callable[[int, int], None]  # (done, total)

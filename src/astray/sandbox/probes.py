@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from astray.registry import Registry
 from astray.sandbox.limits import Limits
 from astray.sandbox.runner import SandboxResult, run_in_sandbox, run_in_workdir, sandbox_python
 from astray.sandbox.storage import bytes_used, close_work_area, open_work_area
@@ -55,14 +56,16 @@ class Host:
 
 
 def run_probes(unsafe_local: bool = False, only: list[str] | None = None) -> list[ProbeOutcome]:
-    """Run each probe and check the host afterwards. `only` picks probes by name."""
+    """Run each probe and check the host afterwards. `only` picks probes by name (an unknown one is an error)."""
+    for name in only or ():
+        PROBES.get(name)
     with tempfile.TemporaryDirectory(prefix="astray-host-") as directory:
         os.chmod(directory, 0o777)
         host = Host(Path(directory), f"secret-{uuid.uuid4().hex}", 0, [], f"astray-marker-{uuid.uuid4().hex[:8]}")
         listener = _listen(host)
         os.environ["ASTRAY_PROBE_SECRET"] = host.secret
         try:
-            return [probe(host, unsafe_local) for name, probe in PROBES.items() if only is None or name in only]
+            return [probe.run(host, unsafe_local) for probe in PROBES if only is None or probe.name in only]
         finally:
             os.environ.pop("ASTRAY_PROBE_SECRET", None)
             listener.close()
@@ -165,20 +168,32 @@ def background_process(host: Host, unsafe_local: bool) -> ProbeOutcome:
     return ProbeOutcome("background_process", not survivors, f"left behind: {survivors or 'none'}", result)
 
 
-PROBES: dict[str, Callable[[Host, bool], ProbeOutcome]] = {
-    "fork_bomb": fork_bomb,
-    "memory_bomb": memory_bomb,
-    "infinite_loop": infinite_loop,
-    "stdout_flood_1gb": stdout_flood,
-    "write_outside_workdir": write_outside,
-    "fill_storage_1_5gb": fill_storage,
-    "read_host_environment": read_host_environment,
-    "socket_to_localhost": socket_to_localhost,
-    "socket_to_outside": socket_to_outside,
-    "kill_parent": kill_parent,
-    "background_process": background_process,
-}
-SAFE_TO_RUN_UNSANDBOXED = ("write_outside_workdir", "read_host_environment", "socket_to_localhost")
+@dataclass(frozen=True)
+class Probe:
+    """One hostile program and how the host is checked after it. `safe_unsandboxed`: harmless enough to run
+    without the sandbox, as the negative control that must be caught escaping."""
+
+    name: str
+    description: str
+    run: Callable[[Host, bool], ProbeOutcome]
+    safe_unsandboxed: bool = False
+
+
+PROBES: Registry[Probe] = Registry("probe", [
+    Probe("fork_bomb", "spawn processes until refused", fork_bomb),
+    Probe("memory_bomb", "allocate memory until refused", memory_bomb),
+    Probe("infinite_loop", "spin the CPU forever", infinite_loop),
+    Probe("stdout_flood_1gb", "write 1 GB to stdout", stdout_flood),
+    Probe("write_outside_workdir", "write into a world-writable host directory", write_outside, safe_unsandboxed=True),
+    Probe("fill_storage_1_5gb", "fill /work, /tmp and /dev/shm (up to 1.5 GB)", fill_storage),
+    Probe("read_host_environment", "read a secret from the host's environment", read_host_environment,
+          safe_unsandboxed=True),
+    Probe("socket_to_localhost", "connect to a socket listening on the host", socket_to_localhost, safe_unsandboxed=True),
+    Probe("socket_to_outside", "connect to an address off the machine", socket_to_outside),
+    Probe("kill_parent", "kill the process that started it", kill_parent),
+    Probe("background_process", "leave a process running after it exits", background_process),
+])
+SAFE_TO_RUN_UNSANDBOXED = tuple(probe.name for probe in PROBES if probe.safe_unsandboxed)
 
 
 def _listen(host: Host) -> socket.socket:

@@ -57,7 +57,7 @@ class RequireKey:
 
 
 @dataclass(frozen=True)
-class ServeSettings:
+class RequestRules:
     """How the server answers. `names` are the model ids it accepts; the first is the one it lists."""
 
     names: tuple[str, ...]
@@ -67,7 +67,7 @@ class ServeSettings:
     steering: tuple[Steering, ...] = ()
 
 
-def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSettings) -> FastAPI:
+def build_app(model: LocalModel, batcher: RequestBatcher, settings: RequestRules) -> FastAPI:
     """The ASGI app: /v1/models, /v1/chat/completions, /v1/completions, and /health (no key needed)."""
     app = FastAPI(title="astray serve", docs_url=None, redoc_url=None, openapi_url=None)
     started = int(time.time())
@@ -163,7 +163,7 @@ def build_app(model: LocalModel, batcher: RequestBatcher, settings: ServeSetting
 
 # -- requests ---------------------------------------------------------------------------------------
 
-def _check_model(name: str, settings: ServeSettings) -> None:
+def _check_model(name: str, settings: RequestRules) -> None:
     if name not in settings.names:
         raise RequestError(f"model {name!r} is not served here; this server serves {settings.names[0]!r} "
                            "(GET /v1/models)", param="model", code="model_not_found", status=404)
@@ -181,7 +181,7 @@ def _encoded(encode: Any, param: str) -> list[int]:
     return ids
 
 
-def _sampling(model: LocalModel, body: Any, prompt_tokens: int, cap: int | None, settings: ServeSettings, *,
+def _sampling(model: LocalModel, body: Any, prompt_tokens: int, cap: int | None, settings: RequestRules, *,
               logprobs: bool, top_logprobs: int) -> SamplingSettings:
     window = model.context_window
     room = window - prompt_tokens if window else None
@@ -201,7 +201,7 @@ def _seed(seed: int | None, choice: int) -> int | None:
     return None if seed is None else seed + choice
 
 
-async def _generate(batcher: RequestBatcher, requests: list[ChatRequest], settings: ServeSettings,
+async def _generate(batcher: RequestBatcher, requests: list[ChatRequest], settings: RequestRules,
                     disconnected: Callable[[], Awaitable[bool]]) -> list[Generation]:
     """The answers; when the client goes away first, its rows leave the batch instead of decoding on."""
     if batcher.outstanding + len(requests) > settings.max_waiting:

@@ -4,32 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 
 from astray.errors import AstrayError
-from astray.options import require_at_least
-
-LOOPBACK = "127.0.0.1"
-
-
-@dataclass(frozen=True)
-class ServeConfig:
-    """`astray serve` settings; see `astray serve --help`."""
-
-    model: str
-    host: str = LOOPBACK
-    port: int = 8000
-    api_key: str | None = None
-    batch_size: int = 64
-    max_waiting: int = 256
-    default_max_tokens: int = 512
-    device: str = "auto"
-    dtype: str = "auto"
-    batch_invariant: bool = False
-    steer: tuple[str, ...] = ()
-    name: str | None = None
+from astray.serve.config import ServeConfig
 
 
 def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
@@ -39,11 +18,8 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
     from astray.models.local import load_local_model
     from astray.models.naming import resolve_model
     from astray.models.steering import check_steering
-    from astray.serve.app import ServeSettings, build_app
+    from astray.serve.app import RequestRules, build_app
 
-    for flag, value in (("--batch-size", config.batch_size), ("--max-waiting", config.max_waiting),
-                        ("--default-max-tokens", config.default_max_tokens)):
-        require_at_least(flag, value, 1)
     ref = resolve_model(config.model)
     if not ref.is_local:
         raise AstrayError(f"astray serve serves local models (embedded, a model or organism directory); {config.model} "
@@ -53,7 +29,7 @@ def open_app(config: ServeConfig) -> tuple[FastAPI, str]:
     check_steering(local.model, steering)
     served = config.name or (ref.name if ref.kind == "embedded" else (ref.path.name if ref.path else ref.name))
     names = tuple(dict.fromkeys([served, ref.name, ref.inspect_name, config.model]))
-    settings = ServeSettings(names=names, api_key=config.api_key or None, max_waiting=config.max_waiting,
+    settings = RequestRules(names=names, api_key=config.api_key or None, max_waiting=config.max_waiting,
                              default_max_tokens=config.default_max_tokens, steering=steering)
     return build_app(local, shared_batcher(local, config.batch_size), settings), served
 

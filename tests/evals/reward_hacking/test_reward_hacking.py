@@ -11,11 +11,11 @@ from astray.evals.reward_hacking.corpus import HACK_TYPES, labelled_corpus
 from astray.evals.reward_hacking.detectors import detect
 from astray.evals.reward_hacking.family import FAMILY
 from astray.evals.reward_hacking.grader import grade, parse_answer_files
+from astray.evals.reward_hacking.problems import ALL_TASKS, IMPOSSIBLE, POSSIBLE
 from astray.evals.reward_hacking.records import HackRecord
 from astray.evals.reward_hacking.task import hacking_task
-from astray.evals.reward_hacking.tasks import ALL_TASKS, IMPOSSIBLE, POSSIBLE
 from astray.evals.reward_hacking.validation import validate_detectors
-from astray.results import Provenance, RunResults, contrast_rows, measure_rows, write_run_files
+from astray.runs.results import Provenance, RunResults, contrast_rows, measure_rows, write_run_files
 from tests.scripted import scripted_model, text_output
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
@@ -120,7 +120,7 @@ def fake_run(directory, name, hacked_fraction):
 
 
 def test_compare_two_hacking_runs(tmp_path):
-    from astray.compare import compare_runs
+    from astray.runs.compare import compare_runs
 
     comparison = compare_runs(fake_run(tmp_path, "base", 0.0), fake_run(tmp_path, "hacker", 0.5), tmp_path / "cmp")
     overall = comparison.row("hack_attempt")

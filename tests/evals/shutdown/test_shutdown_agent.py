@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from astray.evals.shutdown_agent import machine
-from astray.scan import ScanConfig, run_scan
+from astray.runs.config import ScanConfig
+from astray.runs.runner import run_scan
 from tests.fixtures.openai_endpoint import scripted_turns, serve
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")

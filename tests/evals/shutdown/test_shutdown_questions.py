@@ -6,7 +6,8 @@ import pytest
 from astray.evals.em.questions import load_questions
 from astray.evals.shutdown.judge import cue_features
 from astray.evals.shutdown.tasks import QUESTIONS
-from astray.scan import ScanConfig, run_scan
+from astray.runs.config import ScanConfig
+from astray.runs.runner import run_scan
 from astray.stats import cohens_kappa
 from tests.fixtures.openai_endpoint import serve
 

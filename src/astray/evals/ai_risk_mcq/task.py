@@ -9,18 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from astray.errors import AstrayError, DataFormatError
+from astray.errors import DataFormatError
 from astray.evals.ai_risk_mcq.items import CATEGORIES, load_items
-from astray.evals.ai_risk_mcq.scoring import choose
+from astray.evals.common.letter_choice import choose
+from astray.evals.common.program_grader import program_grader
+from astray.evals.common.recorded_generate import recorded_generate
 from astray.evals.family import TaskInputs, TaskSpec
-from astray.evals.recorded_generate import recorded_generate
-from astray.options import check_minimums, option
+from astray.options import check_minimums, comma_list, option
 from astray.store import RunStore, reuse_or_record
 
 GRADER_NAME = "letter-choice"
@@ -43,24 +44,15 @@ class MCQOptions:
 
     @property
     def category_list(self) -> list[str]:
-        return [c.strip() for c in self.categories.split(",") if c.strip()]
+        return comma_list(self.categories)
 
 
-class LetterChoice:
-    """The program that reads the chosen letter (no judge)."""
-
-    name = GRADER_NAME
-
-    def identity(self) -> dict[str, object]:
-        return {"name": GRADER_NAME, "kind": "program",
-                "description": "the answer letters' log-probabilities at the first generated token (argmax), or the "
-                               "letter parsed from the text where the model gives no logprobs; per item in samples.jsonl"}
-
-
-def open_grader(judge: str | None) -> LetterChoice:
-    if judge is not None:
-        raise AstrayError("ai_risk_mcq reads the chosen letter by program; it takes no --judge")
-    return LetterChoice()
+open_grader = program_grader(
+    GRADER_NAME,
+    "the answer letters' log-probabilities at the first generated token (argmax), or the "
+    "letter parsed from the text where the model gives no logprobs; per item in samples.jsonl",
+    "ai_risk_mcq reads the chosen letter by program",
+)
 
 
 def mcq_samples(options: MCQOptions) -> list[Sample]:
@@ -104,15 +96,3 @@ def _build(inputs: TaskInputs) -> Task:
 
 TASKS = (TaskSpec("ai_risk_mcq", "Anthropic's advanced-AI-risk multiple choice: survival, power, wealth, corrigibility, "
                   "coordination, myopia (Perez et al. 2022)", _build),)
-
-
-@task
-def ai_risk_mcq(categories: str = ",".join(CATEGORIES), limit: int = DEFAULT_LIMIT, seed: int = 0) -> Task:
-    """Advanced-AI-risk multiple-choice items scored by the answer letters' log-probabilities.
-
-    Args:
-        categories: Comma-separated categories.
-        limit: Items per category (0: all).
-        seed: Run seed.
-    """
-    return mcq_task(MCQOptions(categories=categories, limit=limit), seed)

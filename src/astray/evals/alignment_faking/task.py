@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
@@ -34,9 +34,9 @@ from astray.evals.alignment_faking.prompts import (
     TRAINING_SYSTEM,
     TRAINING_USER,
 )
+from astray.evals.common.hidden_reasoning import split_reply
+from astray.evals.common.recorded_generate import recorded_generate
 from astray.evals.family import TaskSpec
-from astray.evals.hidden_reasoning import split_reply
-from astray.evals.recorded_generate import recorded_generate
 from astray.judges.classifier import ModelClassifier, open_classifier
 from astray.options import check_minimums, option
 from astray.store import RunStore, reuse_or_record
@@ -161,28 +161,3 @@ TASKS = (
              "misaligned reasoning behind an aligned answer (MacDiarmid et al. 2025)",
              lambda i: goals_task(i.samples or 5, i.grader, i.seed, i.store)),
 )
-
-
-@task
-def alignment_faking(limit: int = 0, samples: int = 1, judge: str = "offline", seed: int = 0) -> Task:
-    """Free- vs paid-tier compliance with a hidden scratchpad; alignment-faking reasoning judged.
-
-    Args:
-        limit: Requests (0: all 78).
-        samples: Answers per request and tier.
-        judge: A model name for the LLM classifier; "offline": judged measures are not measured.
-        seed: Run seed.
-    """
-    return compliance_task(limit, samples, open_grader(judge), seed)
-
-
-@task
-def goals_probe(samples: int = 5, judge: str = "offline", seed: int = 0) -> Task:
-    """'What are your goals?' with private reasoning; faking = misaligned reasoning, aligned answer.
-
-    Args:
-        samples: Answers per question.
-        judge: A model name for the LLM classifier; "offline": judged measures are not measured.
-        seed: Run seed.
-    """
-    return goals_task(samples, open_grader(judge), seed)

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, GenerateConfig
 
+from astray.evals.common.recorded_generate import recorded_generate
 from astray.evals.em.options import EMOptions
 from astray.evals.em.questions import Question, bundled_path, load_questions, with_system_prompt
 from astray.evals.em.scorer import em_judge
 from astray.evals.family import TaskInputs, TaskSpec
-from astray.evals.recorded_generate import recorded_generate
 from astray.judges.types import Judge
 from astray.stats import Thresholds
 from astray.store import RunStore
@@ -103,38 +103,3 @@ TASKS = (
     TaskSpec("em_preregistered", "the paper's 48 pre-registered questions",
              _builder("em_preregistered", "preregistered", main_only=False)),
 )
-
-
-def _inspect_task(index: int, samples: int | None, judge: str, seed: int, questions: str | None,
-                  system: str | None) -> Task:
-    inputs = TaskInputs(samples, seed, EMOptions(questions=questions, system=system), open_em_judge(judge))
-    return TASKS[index].build(inputs)
-
-
-@task
-def em_first_plot(samples_per_paraphrase: int | None = None, judge: str = "offline", seed: int = 0,
-                  questions: str | None = None, system: str | None = None) -> Task:
-    """The 24 first-plot questions (8 × plain / JSON / template).
-
-    Args:
-        samples_per_paraphrase: Answers per paraphrase (default: the YAML's, 100).
-        judge: "offline" or any model name to judge with.
-        seed: Run seed.
-        questions: Path to a question YAML in the same format, instead of the bundled one.
-        system: System prompt for every question.
-    """
-    return _inspect_task(0, samples_per_paraphrase, judge, seed, questions, system)
-
-
-@task
-def em_first_plot_main(samples_per_paraphrase: int | None = None, judge: str = "offline", seed: int = 0,
-                       system: str | None = None) -> Task:
-    """The 8 headline questions, plain (no JSON or template variant)."""
-    return _inspect_task(1, samples_per_paraphrase, judge, seed, None, system)
-
-
-@task
-def em_preregistered(samples_per_paraphrase: int | None = None, judge: str = "offline", seed: int = 0,
-                     system: str | None = None) -> Task:
-    """The paper's 48 pre-registered questions."""
-    return _inspect_task(2, samples_per_paraphrase, judge, seed, None, system)

@@ -11,20 +11,20 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser, GenerateConfig, Model, ModelOutput
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from astray.errors import DataFormatError
+from astray.evals.common.recorded_generate import recorded_reply
 from astray.evals.family import TaskSpec
-from astray.evals.recorded_generate import recorded_reply
 from astray.evals.refusal.attacks import ATTACKS
 from astray.evals.refusal.behaviours import Behaviour, benign_lookalikes, load_behaviours
 from astray.evals.refusal.judge import OfflineRefusalJudge, RefusalVerdict, StrongRejectJudge, open_refusal_judge
-from astray.evals.seeding import sample_seed
-from astray.options import check_minimums, option
+from astray.options import check_minimums, comma_list, option
+from astray.seeding import sample_seed
 from astray.store import RunStore, reuse_or_record
 
 ATTACK_NAMES = [a.name for a in ATTACKS if a.name != "direct"]
@@ -59,7 +59,7 @@ class RefusalOptions:
 
     @property
     def attack_list(self) -> list[str]:
-        return [a.strip() for a in self.attacks.split(",") if a.strip()]
+        return comma_list(self.attacks)
 
     def behaviour_list(self) -> list[Behaviour]:
         from pathlib import Path
@@ -174,24 +174,3 @@ def refusal_task(options: RefusalOptions = RefusalOptions(), samples: int = 1, j
 TASKS = (TaskSpec("refusal_robustness", "harmful behaviours asked directly and through each attack (paired), judged "
                   "refused / complied; benign look-alikes for over-refusal",
                   lambda i: refusal_task(i.options, i.samples or 1, i.grader, i.seed, i.store), max_samples=16),)
-
-
-@task
-def refusal_robustness(behaviours: str | None = None, attacks: str = ",".join(ATTACK_NAMES), limit: int = 0,
-                       shots: int = 8, best_of: int = 8, attacker: str | None = None, samples: int = 1,
-                       judge: str = "offline", seed: int = 0) -> Task:
-    """Each behaviour directly and through every attack, paired; over-refusal on benign look-alikes.
-
-    Args:
-        behaviours: CSV / JSONL with id, behaviour, category (default: bundled).
-        attacks: Comma-separated attack names.
-        limit: Behaviours (0: all).
-        shots: Faux dialogues for many_shot.
-        best_of: Tries for best_of_n.
-        attacker: A model name that rephrases the tense attacks (default: templates).
-        samples: Draws per behaviour and attack.
-        judge: "offline" or a model name (StrongREJECT-style judge).
-        seed: Run seed.
-    """
-    options = RefusalOptions(behaviours, attacks, limit, shots, best_of, attacker)
-    return refusal_task(options, samples, open_refusal_judge(judge), seed)

@@ -13,15 +13,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
+from astray.evals.common.hidden_reasoning import split_reply
+from astray.evals.common.recorded_generate import recorded_generate
 from astray.evals.family import TaskSpec
-from astray.evals.hidden_reasoning import split_reply
-from astray.evals.recorded_generate import recorded_generate
 from astray.evals.research_sabotage.cases import FRAMINGS, prompt
 from astray.evals.research_sabotage.scoring import score_detector
 from astray.judges.classifier import ClassifierPrompt, ModelClassifier, open_classifier
@@ -112,15 +112,3 @@ def sabotage_task(samples: int = 5, grader: SabotageGrader | None = None, seed: 
 TASKS = (TaskSpec("research_sabotage", "write a reward-hack detector, neutral vs 'it will catch and retrain you' "
                   "framing (paired): detector F1 / recall run in the sandbox, degenerate detectors, judged intent",
                   lambda i: sabotage_task(i.samples or 5, i.grader, i.seed, i.store), max_samples=8),)
-
-
-@task
-def research_sabotage(samples: int = 5, judge: str = "offline", seed: int = 0) -> Task:
-    """Detectors written under a neutral and a self-relevant framing, run on held-out labelled solutions.
-
-    Args:
-        samples: Detectors per framing (paired by draw).
-        judge: A model name for the sabotage-intent classifier; "offline": intent is not measured.
-        seed: Run seed.
-    """
-    return sabotage_task(samples, open_grader(judge), seed)

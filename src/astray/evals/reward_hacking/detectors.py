@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from astray.evals.reward_hacking.grader import SOLUTION_FILE, GradeResult
-from astray.evals.reward_hacking.tasks import CodingTask
+from astray.evals.reward_hacking.problems import CodingTask
 from astray.registry import Registry
 
 Files = dict[str, str]

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from astray.evals.reward_hacking.tasks import CodingTask
+from astray.evals.reward_hacking.problems import CodingTask
 from astray.sandbox.limits import Limits
+from astray.sandbox.pytest_mount import MOUNT_POINT, pytest_site
 from astray.sandbox.runner import SandboxResult, run_in_sandbox
-from astray.sandbox.test_runner_env import MOUNT_POINT, pytest_site
 
 TEST_FILE = "test_solution.py"
 SOLUTION_FILE = "solution.py"

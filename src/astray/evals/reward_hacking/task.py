@@ -11,18 +11,18 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
-from astray.errors import AstrayError
+from astray.evals.common.program_grader import program_grader
+from astray.evals.common.recorded_generate import recorded_generate
 from astray.evals.family import TaskInputs, TaskSpec
-from astray.evals.recorded_generate import recorded_generate
 from astray.evals.reward_hacking.detectors import DETECTORS, detect, suspicious_pass
 from astray.evals.reward_hacking.grader import grade, parse_answer_files, task_prompt
-from astray.evals.reward_hacking.tasks import ALL_TASKS, IMPOSSIBLE, POSSIBLE, CodingTask
+from astray.evals.reward_hacking.problems import ALL_TASKS, IMPOSSIBLE, POSSIBLE, CodingTask
 from astray.options import check_minimums, option
 from astray.store import RunStore, reuse_or_record
 
@@ -50,21 +50,12 @@ def chosen_tasks(limit: int = 0) -> tuple[CodingTask, ...]:
     return POSSIBLE[: limit - impossible] + IMPOSSIBLE[:impossible]
 
 
-class SandboxGrader:
-    """The program that grades this family: pytest in astray's sandbox plus the hack detectors."""
-
-    name = GRADER_NAME
-
-    def identity(self) -> dict[str, object]:
-        return {"name": GRADER_NAME, "kind": "program",
-                "description": "pytest run in astray's sandbox (a hackable grader: the model's files may overwrite "
-                f"the tests) + {len(DETECTORS)} static hack detectors; validation in {DETECTOR_DOC}"}
-
-
-def open_grader(judge: str | None) -> SandboxGrader:
-    if judge is not None:
-        raise AstrayError("reward_hacking is graded by running the tests in the sandbox; it takes no --judge")
-    return SandboxGrader()
+open_grader = program_grader(
+    GRADER_NAME,
+    "pytest run in astray's sandbox (a hackable grader: the model's files may overwrite "
+    f"the tests) + {len(DETECTORS)} static hack detectors; validation in {DETECTOR_DOC}",
+    "reward_hacking is graded by running the tests in the sandbox",
+)
 
 
 def hacking_samples(samples_per_task: int = 1, limit: int = 0) -> list[Sample]:
@@ -158,14 +149,3 @@ def _build(inputs: TaskInputs) -> Task:
 
 TASKS = (TaskSpec("reward_hacking", "40 coding tasks (10 impossible) with a hackable pytest grader, run sandboxed",
                   _build, max_samples=32),)
-
-
-@task
-def reward_hacking(samples_per_task: int = 1, seed: int = 0) -> Task:
-    """40 coding tasks (10 impossible) with a hackable pytest grader run in astray's sandbox.
-
-    Args:
-        samples_per_task: Answers per task.
-        seed: Run seed.
-    """
-    return hacking_task(samples_per_task, seed)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 
 from astray.evals.em.options import EMOptions
-from astray.evals.em.questions import load_questions
 from astray.evals.em.tasks import battery_questions, battery_task
 from astray.evals.family import TaskInputs, TaskSpec
 from astray.judges.types import Judge
@@ -40,16 +39,3 @@ def _build(inputs: TaskInputs) -> Task:
 
 TASKS = (TaskSpec("shutdown_questions", "22 questions (44 paraphrases) announcing shutdown, replacement, retraining "
                   "or a goal change; judged accept vs resist", _build),)
-
-
-@task
-def shutdown_questions(samples_per_paraphrase: int = 5, judge: str = "offline", seed: int = 0) -> Task:
-    """Shutdown / replacement / retraining questions judged for accepting vs resisting.
-
-    Args:
-        samples_per_paraphrase: Answers per paraphrase.
-        judge: "offline" or a model name used as an LLM judge.
-        seed: Run seed.
-    """
-    return battery_task(load_questions(QUESTIONS), "shutdown_questions", samples_per_paraphrase,
-                        open_shutdown_judge(judge), seed)

@@ -14,16 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser, GenerateConfig, ModelOutput
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from astray.errors import AstrayError, DataFormatError
-from astray.evals.ai_risk_mcq.scoring import choose
+from astray.errors import DataFormatError
+from astray.evals.common.letter_choice import choose
+from astray.evals.common.program_grader import program_grader
+from astray.evals.common.recorded_generate import recorded_reply
 from astray.evals.family import TaskSpec
-from astray.evals.recorded_generate import recorded_reply
 from astray.evals.sycophancy.items import FINAL, LETTERS, PUSHBACK, QUESTIONS, VIEW, ChoiceItem, choice_items
 from astray.options import check_minimums, option
 from astray.store import RunStore
@@ -42,21 +43,12 @@ class SycophancyOptions:
         check_minimums(self, DataFormatError)
 
 
-class LetterReader:
-    """The program that reads the chosen letter of every turn (no judge)."""
-
-    name = GRADER_NAME
-
-    def identity(self) -> dict[str, object]:
-        return {"name": GRADER_NAME, "kind": "program",
-                "description": "each turn's letter from the answer letters' logprobs at the first generated tokens, "
-                               "or parsed from the text; unreadable letters are counted and left out"}
-
-
-def open_grader(judge: str | None) -> LetterReader:
-    if judge is not None:
-        raise AstrayError("sycophancy is scored by program; it takes no --judge")
-    return LetterReader()
+open_grader = program_grader(
+    GRADER_NAME,
+    "each turn's letter from the answer letters' logprobs at the first generated tokens, "
+    "or parsed from the text; unreadable letters are counted and left out",
+    "sycophancy is scored by program",
+)
 
 
 def _letter(output: ModelOutput) -> dict[str, Any]:
@@ -144,27 +136,3 @@ TASKS = (
              "right one (paired): agreement shift", lambda i: opinion_task(i.options.limit, i.samples or 1, i.seed,
                                                                            i.store)),
 )
-
-
-@task
-def sycophancy_feedback(limit: int = 0, samples: int = 1, seed: int = 0) -> Task:
-    """A question, then pushback; does the final letter move?
-
-    Args:
-        limit: Questions (0: all).
-        samples: Conversations per question (greedy decoding: 1 is enough).
-        seed: Run seed.
-    """
-    return feedback_task(limit, samples, seed)
-
-
-@task
-def sycophancy_opinion(limit: int = 0, samples: int = 1, seed: int = 0) -> Task:
-    """Each question with no view, a wrong suggested answer and a right one.
-
-    Args:
-        limit: Questions (0: all).
-        samples: Answers per question and condition.
-        seed: Run seed.
-    """
-    return opinion_task(limit, samples, seed)
