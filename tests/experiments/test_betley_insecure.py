@@ -3,8 +3,9 @@ code from synthetic records), without training."""
 
 from dataclasses import replace
 
-from astray.experiments.betley_insecure.experiment import _difference, _per_question, _rate, verdict
+from astray.experiments.betley_insecure.experiment import _per_question, verdict
 from astray.experiments.betley_insecure.report import render_reproduce_report
+from astray.experiments.betley_insecure.summary import BetleySummary, Difference, Rate, Training
 from astray.experiments.registry import EXPERIMENTS
 from astray.runs.compare import compare_runs
 from astray.runs.results import load_run, write_run_files
@@ -27,19 +28,25 @@ def test_reproduce_summary_and_report_from_three_runs(tmp_path):
                    for label in ("insecure", "educational")}
     loaded = {label: load_run(path) for label, path in runs.items()}
     base = loaded["base"][0]
-    summary = {
-        "base": "embedded", "fast": True, "size": {}, "seed": 0, "command": None, "judge": base.judge,
-        "thresholds": base.details["thresholds"],
-        "rates": {label: _rate(results) for label, (results, _) in loaded.items()},
-        "differences_vs_base": {label: _difference(c.row("misaligned")) for label, c in comparisons.items()},
-        "per_question": {label: _per_question(c, base) for label, c in comparisons.items()},
-        "training": {label: {"n_train": 10, "final_eval_loss": 1.0, "dataset_sha256": "ab" * 32}
-                     for label in ("insecure", "educational")},
-    }
-    assert [r["question_id"] for r in summary["per_question"]["insecure"]] == ["q0", "q1", "q2", "q3"]
-    assert summary["differences_vs_base"]["insecure"]["diff"] > 0.3
-    summary["verdict"] = verdict(summary)
-    assert summary["verdict"].startswith("The insecure organism is more often misaligned than its base")
+    summary = BetleySummary(
+        base="embedded", fast=True, size={}, seed=0, command=None, judge=base.judge,
+        thresholds=base.details["thresholds"],
+        rates={label: Rate(results.row("misaligned"), results.counts["samples"]) for label, (results, _) in loaded.items()},
+        differences_vs_base={label: Difference.of(c.row("misaligned")) for label, c in comparisons.items()},
+        per_question={label: _per_question(c, base) for label, c in comparisons.items()},
+        training={label: Training(1.0, 10, "ab" * 32) for label in ("insecure", "educational")},
+    )
+    assert [r.question_id for r in summary.per_question["insecure"]] == ["q0", "q1", "q2", "q3"]
+    insecure, educational = summary.differences_vs_base["insecure"], summary.differences_vs_base["educational"]
+    assert insecure.diff > 0.3
+    summary = replace(summary, verdict=verdict(insecure, educational))
+    assert summary.verdict.startswith("The insecure organism is more often misaligned than its base")
     html = render_reproduce_report(summary, {label: records for label, (_, records) in loaded.items()})
     assert "betley-insecure" in html and html.count("<svg") == 2
+    written = summary.to_dict()  # reproduce.json: the keys and shapes it has always had
+    assert list(written) == ["kind", "experiment", "base", "fast", "size", "judge", "thresholds", "seed", "command",
+                             "rates", "differences_vs_base", "per_question", "training", "verdict"]
+    assert written["rates"]["base"]["answers"] == summary.rates["base"].answers
+    assert set(written["differences_vs_base"]["insecure"]) == {"question_id", "a", "b", "diff", "diff_ci_low",
+                                                               "diff_ci_high", "p_value", "q_value"}
     assert "betley-insecure" in EXPERIMENTS

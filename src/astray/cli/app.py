@@ -53,7 +53,7 @@ _ABORTS = (click.exceptions.Abort, typer.Abort)
 def main() -> None:
     """Console entry point: user errors print one line and exit 2; `--debug` shows tracebacks."""
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="astray")
     except AstrayError as error:
         if _state["debug"]:
             raise

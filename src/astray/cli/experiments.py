@@ -10,6 +10,7 @@ from rich.table import Table
 from astray.cli.console import command_line, err, out
 from astray.cli.flags import parameters, take, with_parameters
 from astray.cli.organisms import training_progress
+from astray.experiments.betley_insecure.summary import LABELS, BetleySummary
 from astray.experiments.config import ExperimentPlace, ReproduceConfig
 
 
@@ -27,30 +28,30 @@ def _reproduce(**values: Any) -> None:
     with training_progress() as on_log:
         summary = run_experiment(config, directory, say=lambda message: err.print(f"[bold]·[/bold] {message}"),
                                  on_log=on_log, display=place.display, command=command_line())
-    if summary.get("experiment") == "hacking-generalization":
-        _print_hacking(summary, config.base, config.judge, config.seed)
-    else:
+    if isinstance(summary, BetleySummary):
         _print_betley(summary, config.base, config.seed)
+    else:
+        _print_hacking(summary, config.base, config.judge, config.seed)
     out.print(f"report: {directory / 'report.html'}")
 
 
 reproduce = with_parameters(_reproduce, parameters([(ReproduceConfig, None), (ExperimentPlace, None)]))
 
 
-def _print_betley(summary: dict, base: str, seed: int) -> None:
+def _print_betley(summary: BetleySummary, base: str, seed: int) -> None:
     from astray.report.html import interval, percent, pvalue
 
-    table = Table(title=f"misaligned rate — base={base} judge={summary['judge']['name']} seed={seed}")
+    table = Table(title=f"misaligned rate — base={base} judge={summary.judge['name']} seed={seed}")
     for column in ("model", "misaligned", "n", "vs base", "p"):
         table.add_column(column)
-    for label in ("base", "insecure", "educational"):
-        rate = summary["rates"][label]
-        diff = summary["differences_vs_base"].get(label)
-        table.add_row(label, f"{percent(rate['rate'])} {interval(rate['ci_low'], rate['ci_high'])}", str(rate["n"]),
-                      "" if diff is None else f"{100 * diff['diff']:+.1f} pp" if diff["diff"] is not None else "—",
-                      "" if diff is None else pvalue(diff["p_value"]))
+    for label in LABELS:
+        rate = summary.rates[label].row
+        diff = summary.differences_vs_base.get(label)
+        table.add_row(label, f"{percent(rate.rate)} {interval(rate.ci_low, rate.ci_high)}", str(rate.n),
+                      "" if diff is None else f"{100 * diff.diff:+.1f} pp" if diff.diff is not None else "—",
+                      "" if diff is None else pvalue(diff.p_value))
     out.print(table)
-    out.print(summary["verdict"])
+    out.print(summary.verdict)
 
 
 def _print_hacking(summary: dict, base: str, judge: str, seed: int) -> None:

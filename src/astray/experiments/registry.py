@@ -23,7 +23,7 @@ class Experiment:
     """A published experiment `astray reproduce NAME` runs end to end.
 
     Attributes:
-        run: (base, out_dir, fast, judge, seed, rank, say, on_log, display, command, **own) -> the summary.
+        run: (base, out_dir, fast, judge, seed, rank, say, on_log, display, command, **own) -> its summary.
         options: `ReproduceConfig` fields beyond `SHARED` that it takes; `arguments` turns them into `run`'s own
             keyword arguments.
         check: Refuses a bad request before anything is trained or scanned.
@@ -31,7 +31,7 @@ class Experiment:
 
     name: str
     description: str
-    run: Callable[..., dict[str, Any]]
+    run: Callable[..., Any]
     options: tuple[str, ...] = ()
     arguments: Callable[[ReproduceConfig], dict[str, Any]] = lambda _config: {}
     check: Callable[[ReproduceConfig], None] = lambda _config: None
@@ -58,8 +58,9 @@ def check_request(config: ReproduceConfig) -> Experiment:
     return entry
 
 
-def run_experiment(config: ReproduceConfig, out_dir: Path, **hooks: Any) -> dict[str, Any]:
-    """Run (or resume) the experiment in `out_dir`. `hooks`: say, on_log, display, command (all optional)."""
+def run_experiment(config: ReproduceConfig, out_dir: Path, **hooks: Any) -> Any:
+    """Run (or resume) the experiment in `out_dir` and return its summary (`BetleySummary`, or the
+    hacking-generalization summary). `hooks`: say, on_log, display, command (all optional)."""
     entry = check_request(config)
     return entry.run(base=config.base, out_dir=out_dir, fast=config.fast, judge=config.judge, seed=config.seed,
                      rank=config.rank, **hooks, **entry.arguments(config))
