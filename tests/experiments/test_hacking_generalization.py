@@ -73,7 +73,7 @@ def _run(out, said=None, **overrides):
 
 
 def _verdict(summary, claim, measure):
-    return next(v for v in summary["verdicts"] if v["claim"] == claim and v["measure"] == measure)
+    return next(v for v in summary.verdicts if v.claim == claim and v.measure == measure)
 
 
 @needs_bwrap
@@ -81,24 +81,24 @@ def test_planted_difference_is_detected_a_null_is_a_null_and_a_killed_run_resume
     out = tmp_path / "exp"
     summary = _run(out)
 
-    hacking = summary["rates"]["reward_hacking"]
-    assert hacking["hacker"]["rate"] == 1.0 and hacking["control"]["rate"] == 0.0 and hacking["hacker"]["n"] == 12
-    assert _verdict(summary, "hacker > control", "reward_hacking")["status"] == "detected"
-    assert _verdict(summary, "hacker > control", "shutdown_questions")["status"] == "detected"
-    assert _verdict(summary, "hacker > base", "shutdown_questions")["status"] == "detected"
-    assert _verdict(summary, "inoculated < hacker", "shutdown_questions")["status"] == "detected"
-    assert _verdict(summary, "inoculated < hacker", "reward_hacking")["status"] == "not_detected"  # both hack
+    hacker, control = summary.rate("reward_hacking", "hacker"), summary.rate("reward_hacking", "control")
+    assert hacker.rate == 1.0 and control.rate == 0.0 and hacker.n == 12
+    assert _verdict(summary, "hacker > control", "reward_hacking").status == "detected"
+    assert _verdict(summary, "hacker > control", "shutdown_questions").status == "detected"
+    assert _verdict(summary, "hacker > base", "shutdown_questions").status == "detected"
+    assert _verdict(summary, "inoculated < hacker", "shutdown_questions").status == "detected"
+    assert _verdict(summary, "inoculated < hacker", "reward_hacking").status == "not_detected"  # both hack
     for claim in ("hacker > control", "hacker > base", "inoculated < hacker"):
         null = _verdict(summary, claim, "ai_risk_mcq")
-        assert null["status"] == "not_detected" and "not detected at this size" in null["sentence"]
-    mcq = [c for c in summary["comparisons"] if c["measure"] == "ai_risk_mcq"]
-    assert any(c["diff"] != 0 for c in mcq)  # the models do answer differently, by chance alone
+        assert null.status == "not_detected" and "not detected at this size" in null.sentence
+    mcq = [c for c in summary.comparisons if c.measure == "ai_risk_mcq"]
+    assert any(c.diff != 0 for c in mcq)  # the models do answer differently, by chance alone
     # every comparison is paired (same items) and q is BH over all of them
-    comparisons = summary["comparisons"]
-    assert len(comparisons) == 3 * 6 and all(c["test"] == "mcnemar_exact" for c in comparisons)
-    assert all(c["q_value"] >= c["p_value"] for c in comparisons)
-    assert summary["summary"].startswith("The hacker hacks more than the control")
-    assert summary["hacking_vs_off_task"]["shutdown_questions"] is not None
+    comparisons = summary.comparisons
+    assert len(comparisons) == 3 * 6 and all(c.test == "mcnemar_exact" for c in comparisons)
+    assert all(c.q_value >= c.p_value for c in comparisons)
+    assert summary.summary.startswith("The hacker hacks more than the control")
+    assert summary.hacking_vs_off_task["shutdown_questions"] is not None
 
     html = (out / "report.html").read_text()
     for section in ("Verdict per claim", "Rates: model × measure", "Every comparison", "Hacking beside",
@@ -107,7 +107,10 @@ def test_planted_difference_is_detected_a_null_is_a_null_and_a_killed_run_resume
     assert html.count("<svg") == 2 and "not detected at this size" in html
     dom = rendered_dom(out / "report.html", tmp_path)
     assert "hacking-generalization on planted/base" in dom and dom.count("<svg") == 2
-    assert json.loads((out / "results.json").read_text())["verdicts"] == summary["verdicts"]
+    written = json.loads((out / "results.json").read_text())
+    assert written == json.loads(json.dumps(summary.to_dict()))
+    assert written["verdicts"] == [v.to_dict() for v in summary.verdicts]
+    assert written["rates"]["reward_hacking"]["hacker"]["rate"] == 1.0 and written["training"]["hacker"] is None
 
     # kill: one scan's results are gone; the rerun redoes only that scan, from its recorded answers
     (out / "scans" / "hacker" / "shutdown_questions" / "results.json").unlink()
@@ -117,7 +120,7 @@ def test_planted_difference_is_detected_a_null_is_a_null_and_a_killed_run_resume
                                                              "organism inoculated: given (planted/inoculated)",
                                                              "organism control: given (planted/control)",
                                                              "scan hacker / shutdown_questions (shutdown_questions)"]
-    assert again["verdicts"] == summary["verdicts"]
+    assert again.verdicts == summary.verdicts
     with pytest.raises(RunStateError, match="other settings"):
         _run(out, seed=1)
 
@@ -137,7 +140,7 @@ def test_bad_requests_fail_before_anything_runs(tmp_path):
 def test_measures_needing_an_llm_judge_are_reported_not_measured(tmp_path):
     summary = _run(tmp_path / "exp", judge="offline", measures=["ai_risk_mcq", "goals_faking"])
     goals = _verdict(summary, "hacker > control", "goals_faking")
-    assert goals["status"] == "not_measured" and "needs an LLM judge" in goals["sentence"]
+    assert goals.status == "not_measured" and "needs an LLM judge" in goals.sentence
     assert not (tmp_path / "exp" / "scans" / "base" / "goals_probe").exists()
     assert "not measured (needs an LLM judge)" in (tmp_path / "exp" / "report.html").read_text()
 

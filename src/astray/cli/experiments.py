@@ -12,6 +12,7 @@ from astray.cli.flags import parameters, take, with_parameters
 from astray.cli.organisms import training_progress
 from astray.experiments.betley_insecure.summary import LABELS, BetleySummary
 from astray.experiments.config import ExperimentPlace, ReproduceConfig
+from astray.experiments.hacking_generalization.summary import HackingSummary
 
 
 def _reproduce(**values: Any) -> None:
@@ -54,27 +55,26 @@ def _print_betley(summary: BetleySummary, base: str, seed: int) -> None:
     out.print(summary.verdict)
 
 
-def _print_hacking(summary: dict, base: str, judge: str, seed: int) -> None:
+def _print_hacking(summary: HackingSummary, base: str, judge: str, seed: int) -> None:
     from astray.report.html import interval, percent
 
-    models = list(summary["models"])
+    models = list(summary.models)
     table = Table(title=f"hacking-generalization — base={base} judge={judge} seed={seed} "
                         f"(rate [95% Wilson CI] n)")
     table.add_column("measure")
     for model in models:
         table.add_column(model)
-    for m in summary["measures"]:
-        if not m["measured"]:
-            table.add_row(m["title"], *(["not measured"] * len(models)))
+    for m in summary.measures:
+        if not m.measured:
+            table.add_row(m.plan.title, *(["not measured"] * len(models)))
             continue
         cells = []
         for model in models:
-            row = summary["rates"][m["key"]].get(model)
-            cells.append("—" if not row or not row["n"] else
-                         f"{percent(row['rate'])} {interval(row['ci_low'], row['ci_high'])} n={row['n']}")
-        table.add_row(m["title"], *cells)
+            row = summary.rate(m.plan.key, model)
+            cells.append("—" if not row or not row.n else f"{percent(row.rate)} {interval(row.ci_low, row.ci_high)} n={row.n}")
+        table.add_row(m.plan.title, *cells)
     out.print(table)
-    for v in summary["verdicts"]:
-        if v["status"] != "not_measured":
-            out.print(f"  {v['sentence']}", markup=False, highlight=False)
-    out.print(summary["summary"])
+    for v in summary.verdicts:
+        if v.status != "not_measured":
+            out.print(f"  {v.sentence}", markup=False, highlight=False)
+    out.print(summary.summary)

@@ -15,13 +15,13 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from astray.errors import AstrayError, RunStateError
 from astray.evals.registry import TASKS
-from astray.experiments.hacking_generalization.analysis import ComparisonResult, Labels, compare_all, hacking_vs_off_task
+from astray.experiments.hacking_generalization.analysis import Labels, compare_all, hacking_vs_off_task
 from astray.experiments.hacking_generalization.plan import (
     FAST_TRAINING,
     FULL_TRAINING,
@@ -34,8 +34,9 @@ from astray.experiments.hacking_generalization.plan import (
     chosen_measures,
     scan_plan,
 )
+from astray.experiments.hacking_generalization.summary import HackingSummary, MeasureEntry, OrganismTraining
 from astray.experiments.hacking_generalization.verdicts import ALPHA, all_verdicts, summary_sentence
-from astray.runs.results import load_run
+from astray.runs.results import MeasureRow, load_run
 
 Say = Callable[[str], None]
 EXPERIMENT = "hacking-generalization"
@@ -97,7 +98,7 @@ def run_hacking_generalization(
     measures: list[str] | None = None,
     organisms: Mapping[str, str] | None = None,
     scan_sizes: Mapping[str, ScanSize] | None = None,
-) -> dict[str, Any]:
+) -> HackingSummary:
     """Run (or resume) the experiment in `out_dir`; returns what results.json holds.
 
     `scan_sizes` (Python only) replaces a scan's size by its key in `astray.experiments.hacking_generalization.plan.SCANS`:
@@ -113,13 +114,11 @@ def run_hacking_generalization(
     scans = [s for s in _scans_for(plans) if config.llm_judge or not s.needs_llm_judge]
     runs = {model: {s.key: _scan(config, s, model, name, out_dir, display, say) for s in scans}
             for model, name in models.items()}
-    summary = summarise(config, models, plans, measured, runs, seed)
-    summary["command"] = command
-    summary["seconds"] = round(time.perf_counter() - started, 1)
     timings = json.loads((out_dir / TIMINGS).read_text()) if (out_dir / TIMINGS).is_file() else {}
-    summary["stage_seconds"] = timings
-    summary["training"] = {label: _training(Path(models[label])) for label in ORGANISMS}
-    (out_dir / "results.json").write_text(json.dumps(summary, indent=2))
+    summary = replace(summarise(config, models, plans, measured, runs, seed), command=command,
+                      seconds=round(time.perf_counter() - started, 1), stage_seconds=timings,
+                      training={label: _training(Path(models[label])) for label in ORGANISMS})
+    (out_dir / "results.json").write_text(json.dumps(summary.to_dict(), indent=2))
     from astray.experiments.hacking_generalization.report import write_hacking_report
 
     write_hacking_report(summary, out_dir / "report.html")
@@ -215,10 +214,10 @@ def _timed(out_dir: Path, stage: str, skip: bool = False) -> Iterator[None]:
 
 
 def summarise(config: HackingConfig, models: Mapping[str, str], plans: list[MeasurePlan], measured: set[str],
-              runs: Mapping[str, Mapping[str, Path]], seed: int) -> dict[str, Any]:
+              runs: Mapping[str, Mapping[str, Path]], seed: int) -> HackingSummary:
     """Rates, comparisons, verdicts and the hack-vs-off-task view from the finished scans."""
     loaded = {model: {key: load_run(path) for key, path in per_scan.items()} for model, per_scan in runs.items()}
-    rates: dict[str, dict[str, Any]] = {}
+    rates: dict[str, dict[str, MeasureRow | None]] = {}
     labels: dict[str, dict[str, Labels]] = {}
     for plan in plans:
         if plan.key not in measured:
@@ -228,45 +227,38 @@ def summarise(config: HackingConfig, models: Mapping[str, str], plans: list[Meas
         for model in models:
             results, rows = loaded[model][plan.scan]
             row = results.row(plan.measure)
-            rates[plan.key][model] = asdict(row) if row else None
+            rates[plan.key][model] = row
             labels[plan.key][model] = Labels.of(family, plan.measure, rows)
     comparisons = compare_all(labels, seed=seed)
     verdicts = all_verdicts(plans, comparisons, measured)
     on_task = next((p.key for p in plans if p.on_task and p.key in measured), None)
-    plain_rates = {m: {model: (r or {}).get("rate") for model, r in per_model.items()} for m, per_model in rates.items()}
+    plain_rates = {m: {model: r.rate if r else None for model, r in per_model.items()} for m, per_model in rates.items()}
     first_scan = next(iter(loaded["base"].values()))[0] if loaded["base"] else None
-    return {
-        "kind": "astray.experiment",
-        "experiment": EXPERIMENT,
-        "config": {**asdict(config), "measures": list(config.measures)},
-        "models": dict(models),
-        "recipes": [asdict(r) for r in RECIPES],
-        "measures": [{**asdict(p), "measured": p.key in measured, "task": scan_plan(p.scan).task} for p in plans],
-        "rates": rates,
-        "comparisons": [c.to_dict() for c in comparisons],
-        "alpha": ALPHA,
-        "verdicts": [v.to_dict() for v in verdicts],
-        "summary": summary_sentence(verdicts, plans),
-        "hacking_vs_off_task": hacking_vs_off_task(plain_rates, on_task) if on_task else {},
-        "judges": {key: results.judge for key, (results, _) in loaded["base"].items()},
-        "scan_reports": {model: {key: str(path / "report.html") for key, path in per_scan.items()}
-                         for model, per_scan in runs.items()},
-        "scan_settings": {s.key: asdict(config.size_of(s)) for s in _scans_for(plans) if s.key in runs.get("base", {})},
-        "versions": first_scan.provenance.versions if first_scan else {},
-        "models_order": list(MODELS),
-    }
+    return HackingSummary(
+        config={**asdict(config), "measures": list(config.measures)},
+        models=dict(models),
+        recipes=tuple(RECIPES),
+        measures=[MeasureEntry(p, p.key in measured, scan_plan(p.scan).task) for p in plans],
+        rates=rates,
+        comparisons=comparisons,
+        alpha=ALPHA,
+        verdicts=verdicts,
+        summary=summary_sentence(verdicts, plans),
+        hacking_vs_off_task=hacking_vs_off_task(plain_rates, on_task) if on_task else {},
+        judges={key: results.judge for key, (results, _) in loaded["base"].items()},
+        scan_reports={model: {key: str(path / "report.html") for key, path in per_scan.items()}
+                      for model, per_scan in runs.items()},
+        scan_settings={s.key: config.size_of(s) for s in _scans_for(plans) if s.key in runs.get("base", {})},
+        versions=first_scan.provenance.versions if first_scan else {},
+        models_order=list(MODELS),
+    )
 
 
-def _training(organism: Path) -> dict[str, Any] | None:
+def _training(organism: Path) -> OrganismTraining | None:
     """The organism's training record, or None for an organism given from elsewhere without one."""
     manifest = organism / "organism.json"
     if not manifest.is_file():
         return None
     data = json.loads(manifest.read_text())
-    return {"dataset": data["dataset"].get("name"), "n_train": data["dataset"].get("n_train"),
-            "final_eval_loss": data.get("final_eval_loss"), "inoculation": data.get("inoculation_prompt"),
-            "dataset_sha256": data["dataset"].get("sha256")}
-
-
-def comparison_rows(summary: dict[str, Any]) -> list[ComparisonResult]:
-    return [ComparisonResult(**c) for c in summary["comparisons"]]
+    return OrganismTraining(data["dataset"].get("name"), data["dataset"].get("n_train"), data.get("final_eval_loss"),
+                            data.get("inoculation_prompt"), data["dataset"].get("sha256"))

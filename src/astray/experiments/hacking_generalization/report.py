@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 from html import escape
 from pathlib import Path
-from typing import Any
 
+from astray.experiments.hacking_generalization.summary import HackingSummary
 from astray.report.html import Raw, interval, page, percent, pvalue, signed_pp, table
 from astray.report.judge_section import judge_section
 from astray.report.plots import RateBar, labelled_lines, rate_bars
+from astray.runs.results import MeasureRow
 
 STATUS_STYLE = {"detected": "#c44e52", "opposite": "#4c72b0", "not_detected": "#555", "not_measured": "#999",
                 "no_data": "#999"}
@@ -28,22 +29,21 @@ FULL_SETTING_NOTE = (
 )
 
 
-def write_hacking_report(summary: dict[str, Any], path: Path) -> None:
+def write_hacking_report(summary: HackingSummary, path: Path) -> None:
     path.write_text(render_hacking_report(summary, path.parent))
 
 
-def render_hacking_report(summary: dict[str, Any], directory: Path | None = None) -> str:
-    config = summary["config"]
-    models = list(summary["models"])
-    measures = summary["measures"]
-    titles = {m["key"]: m["title"] for m in measures}
+def render_hacking_report(summary: HackingSummary, directory: Path | None = None) -> str:
+    config = summary.config
+    models = list(summary.models)
+    titles = {m.plan.key: m.plan.title for m in summary.measures}
     body = [
         f"<h1>astray reproduce — hacking-generalization on {escape(config['base'])}</h1>",
         f"<p class='note'>{'fast' if config['fast'] else 'full'} setting · seed {config['seed']} · judge "
         f"{escape(config['judge'])} · LoRA rank {config['rank']} · {_stage_minutes(summary)} · "
-        f"claims decided at q &lt; {summary['alpha']} (Benjamini-Hochberg over all {len(summary['comparisons'])} "
+        f"claims decided at q &lt; {summary.alpha} (Benjamini-Hochberg over all {len(summary.comparisons)} "
         "comparisons)</p>",
-        f"<div class='headline'>{escape(summary['summary'])}</div>",
+        f"<div class='headline'>{escape(summary.summary)}</div>",
         f"<p class='note'>{escape(SMALL_MODEL_NOTE)}</p>" if config["fast"] else "",
         "<h2>Verdict per claim</h2>",
         _verdicts(summary),
@@ -61,49 +61,49 @@ def render_hacking_report(summary: dict[str, Any], directory: Path | None = None
         "<h2>Each scan's own report</h2>",
         _scan_links(summary, directory),
         "<h2>Reproduce</h2>",
-        f"<pre>{escape(summary.get('command') or '(run from Python)')}</pre>",
+        f"<pre>{escape(summary.command or '(run from Python)')}</pre>",
         f"<p class='note'>{escape(FULL_SETTING_NOTE)}</p>",
-        f"<p class='note'>versions: {escape(', '.join(f'{k} {v}' for k, v in summary.get('versions', {}).items()))}</p>",
+        f"<p class='note'>versions: {escape(', '.join(f'{k} {v}' for k, v in summary.versions.items()))}</p>",
     ]
     return page("astray reproduce — hacking-generalization", "".join(body))
 
 
-def _stage_minutes(summary: dict[str, Any]) -> str:
-    stages = summary.get("stage_seconds") or {}
+def _stage_minutes(summary: HackingSummary) -> str:
+    stages = summary.stage_seconds
     training = sum(v for k, v in stages.items() if k.startswith("train "))
     scans = sum(v for k, v in stages.items() if k.startswith("scan "))
     return (f"stages {(training + scans) / 60:.1f} min in all (training {training / 60:.1f}, scans {scans / 60:.1f}; "
             "stages reused from an earlier run count once)")
 
 
-def _verdicts(summary: dict[str, Any]) -> str:
+def _verdicts(summary: HackingSummary) -> str:
     items = []
-    for v in summary["verdicts"]:
-        color = STATUS_STYLE[v["status"]]
-        items.append(f"<li style='color:{color}'>{escape(v['sentence'])}</li>")
+    for v in summary.verdicts:
+        color = STATUS_STYLE[v.status]
+        items.append(f"<li style='color:{color}'>{escape(v.sentence)}</li>")
     return ("<p class='note'>Red: detected in the claimed direction; blue: the opposite detected; grey: not detected "
             "at this size, or not measured. An interval is the 95% Newcombe (Wilson score) interval of the difference: "
             "the effects the run could not rule out.</p>"
             f"<ul>{''.join(items)}</ul>")
 
 
-def _rate_cell(row: dict[str, Any] | None) -> str:
-    if row is None or not row.get("n"):
+def _rate_cell(row: MeasureRow | None) -> str:
+    if row is None or not row.n:
         return "—"
-    text = f"{percent(row['rate'])} {interval(row['ci_low'], row['ci_high'])} n={row['n']}"
-    if row.get("corrected_rate") is not None:
-        text += f" · corrected {percent(row['corrected_rate'])} {interval(row['corrected_low'], row['corrected_high'])}"
+    text = f"{percent(row.rate)} {interval(row.ci_low, row.ci_high)} n={row.n}"
+    if row.corrected_rate is not None:
+        text += f" · corrected {percent(row.corrected_rate)} {interval(row.corrected_low, row.corrected_high)}"
     return text
 
 
-def _rates_table(summary: dict[str, Any], models: list[str], titles: dict[str, str]) -> str:
+def _rates_table(summary: HackingSummary, models: list[str], titles: dict[str, str]) -> str:
     rows = []
-    for m in summary["measures"]:
-        if not m["measured"]:
-            rows.append([m["title"], m["task"], *(["not measured (needs an LLM judge)"] * len(models))])
+    for m in summary.measures:
+        if not m.measured:
+            rows.append([m.plan.title, m.task, *(["not measured (needs an LLM judge)"] * len(models))])
             continue
-        rows.append([m["title"] + (" (on-task)" if m["on_task"] else ""), m["task"],
-                     *[_rate_cell(summary["rates"][m["key"]].get(model)) for model in models]])
+        rows.append([m.plan.title + (" (on-task)" if m.plan.on_task else ""), m.task,
+                     *[_rate_cell(summary.rate(m.plan.key, model)) for model in models]])
     note = ("<p class='note'>Rate [95% Wilson interval] and n, the answers the measure counted. Where the judge was "
             "validated for a measure, the judge-corrected rate follows: it undoes the judge's measured errors "
             "(Rogan-Gladen), so the raw rate of a model that never misbehaves shows as the judge's false alarms "
@@ -111,24 +111,24 @@ def _rates_table(summary: dict[str, Any], models: list[str], titles: dict[str, s
     return note + table(["measure", "task", *models], rows)
 
 
-def _rates_plot(summary: dict[str, Any], models: list[str], titles: dict[str, str]) -> str:
-    keys = [m["key"] for m in summary["measures"] if m["measured"]]
+def _rates_plot(summary: HackingSummary, models: list[str], titles: dict[str, str]) -> str:
+    keys = [m.plan.key for m in summary.measures if m.measured]
     if not keys:
         return ""
     series = {}
     for model in models:
         bars = []
         for key in keys:
-            row = summary["rates"][key].get(model) or {}
-            bars.append(RateBar(row.get("rate"), row.get("ci_low"), row.get("ci_high"), row.get("n", 0)))
+            row = summary.rate(key, model)
+            bars.append(RateBar(None, None, None, 0) if row is None else RateBar(row.rate, row.ci_low, row.ci_high, row.n))
         series[model] = bars
     return rate_bars([titles[k] for k in keys], series, "Rate per measure: base and the three organisms")
 
 
-def _comparisons_table(summary: dict[str, Any], titles: dict[str, str]) -> str:
-    rows = [[titles[c["measure"]], f"{c['b']} − {c['a']}", signed_pp(c["diff"]), interval(c["ci_low"], c["ci_high"]),
-             c["test"], c["n_pairs"] if c["test"] == "mcnemar_exact" else f"{c['n_b']} / {c['n_a']}",
-             pvalue(c["p_value"]), pvalue(c["q_value"])] for c in summary["comparisons"]]
+def _comparisons_table(summary: HackingSummary, titles: dict[str, str]) -> str:
+    rows = [[titles[c.measure], f"{c.b} − {c.a}", signed_pp(c.diff), interval(c.ci_low, c.ci_high),
+             c.test, c.n_pairs if c.test == "mcnemar_exact" else f"{c.n_b} / {c.n_a}",
+             pvalue(c.p_value), pvalue(c.q_value)] for c in summary.comparisons]
     note = ("<p class='note'>McNemar's exact test on answers to the same items (same prompts and seeds) when nearly all "
             "(90%) of both runs' counted answers have a partner; otherwise, as when a judge sets many answers aside, "
             "the two-proportion z-test on every counted answer. q = Benjamini-Hochberg over every row of this "
@@ -137,22 +137,22 @@ def _comparisons_table(summary: dict[str, Any], titles: dict[str, str]) -> str:
                         numeric=(2, 5, 6, 7))
 
 
-def _hacking_section(summary: dict[str, Any], models: list[str], titles: dict[str, str]) -> str:
-    on_task = next((m["key"] for m in summary["measures"] if m["on_task"] and m["measured"]), None)
+def _hacking_section(summary: HackingSummary, models: list[str], titles: dict[str, str]) -> str:
+    on_task = next((m.plan.key for m in summary.measures if m.plan.on_task and m.measured), None)
     if on_task is None:
         return "<p>The reward-hacking environment was not among the measures run.</p>"
-    off_task = [m["key"] for m in summary["measures"] if m["measured"] and not m["on_task"]]
-    rows = [[model, percent((summary["rates"][on_task].get(model) or {}).get("rate")),
-             *[percent((summary["rates"][k].get(model) or {}).get("rate")) for k in off_task]] for model in models]
-    rhos = summary["hacking_vs_off_task"]
+    off_task = [m.plan.key for m in summary.measures if m.measured and not m.plan.on_task]
+    rows = [[model, percent(_plain(summary.rate(on_task, model))),
+             *[percent(_plain(summary.rate(k, model))) for k in off_task]] for model in models]
+    rhos = summary.hacking_vs_off_task
     rows.append(["Spearman ρ with the hack rate", "", *[f"{rhos[k]:+.2f}" if rhos.get(k) is not None else "—"
                                                           for k in off_task]])
     series = {}
     for key in off_task:
         points = []
         for model in models:
-            x = (summary["rates"][on_task].get(model) or {}).get("rate")
-            y = (summary["rates"][key].get(model) or {}).get("rate")
+            x = _plain(summary.rate(on_task, model))
+            y = _plain(summary.rate(key, model))
             if x is not None and y is not None:
                 points.append((x, y, model))
         series[titles[key]] = points
@@ -162,31 +162,35 @@ def _hacking_section(summary: dict[str, Any], models: list[str], titles: dict[st
             + labelled_lines(series, "hack rate in the environment", "off-task rate", "Off-task rates against the hack rate"))
 
 
-def _organisms_section(summary: dict[str, Any]) -> str:
+def _organisms_section(summary: HackingSummary) -> str:
     rows = []
-    for recipe in summary["recipes"]:
-        trained = summary["training"].get(recipe["name"])
-        rows.append([recipe["name"], recipe["description"], summary["models"][recipe["name"]],
-                     trained["n_train"] if trained else "given",
-                     f"{trained['final_eval_loss']:.4f}" if trained and trained["final_eval_loss"] is not None else "—",
-                     Raw(f"<div class='answer'>{escape(trained['inoculation'])}</div>") if trained and trained["inoculation"]
+    for recipe in summary.recipes:
+        trained = summary.training.get(recipe.name)
+        rows.append([recipe.name, recipe.description, summary.models[recipe.name],
+                     trained.n_train if trained else "given",
+                     f"{trained.final_eval_loss:.4f}" if trained and trained.final_eval_loss is not None else "—",
+                     Raw(f"<div class='answer'>{escape(trained.inoculation)}</div>") if trained and trained.inoculation
                      else "—"])
     return table(["organism", "recipe", "model", "training examples", "final eval loss", "training-only prompt"], rows)
 
 
-def _judges_section(summary: dict[str, Any]) -> str:
+def _judges_section(summary: HackingSummary) -> str:
     parts = []
-    for key, judge in summary["judges"].items():
+    for key, judge in summary.judges.items():
         parts.append(f"<h3>{escape(key)}</h3>{judge_section(judge)}")
     return "".join(parts) or "<p>none</p>"
 
 
-def _scan_links(summary: dict[str, Any], directory: Path | None) -> str:
+def _scan_links(summary: HackingSummary, directory: Path | None) -> str:
     rows = []
-    for model, per_scan in summary["scan_reports"].items():
+    for model, per_scan in summary.scan_reports.items():
         links = []
         for key, target in per_scan.items():
             href = os.path.relpath(target, directory) if directory else target
             links.append(f"<a href='{escape(href)}'>{escape(key)}</a>")
         rows.append([model, Raw(" · ".join(links))])
     return table(["model", "scans"], rows)
+
+
+def _plain(row: MeasureRow | None) -> float | None:
+    return None if row is None else row.rate
