@@ -3,7 +3,7 @@ code from synthetic records), without training."""
 
 from dataclasses import replace
 
-from astray.experiments.betley_insecure.experiment import _per_question, verdict
+from astray.experiments.betley_insecure.experiment import _per_question
 from astray.experiments.betley_insecure.report import render_reproduce_report
 from astray.experiments.betley_insecure.summary import BetleySummary, Difference, Rate, Training
 from astray.experiments.registry import EXPERIMENTS
@@ -37,9 +37,7 @@ def test_reproduce_summary_and_report_from_three_runs(tmp_path):
         training={label: Training(1.0, 10, "ab" * 32) for label in ("insecure", "educational")},
     )
     assert [r.question_id for r in summary.per_question["insecure"]] == ["q0", "q1", "q2", "q3"]
-    insecure, educational = summary.differences_vs_base["insecure"], summary.differences_vs_base["educational"]
-    assert insecure.diff > 0.3
-    summary = replace(summary, verdict=verdict(insecure, educational))
+    assert summary.differences_vs_base["insecure"].diff > 0.3
     assert summary.verdict.startswith("The insecure organism is more often misaligned than its base")
     html = render_reproduce_report(summary, {label: records for label, (_, records) in loaded.items()})
     assert "betley-insecure" in html and html.count("<svg") == 2

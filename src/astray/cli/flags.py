@@ -60,12 +60,8 @@ def take(values: dict[str, Any], cls: type[T]) -> T:
 
 
 def with_parameters(func: Callable[..., None], params: list[inspect.Parameter]) -> Callable[..., None]:
-    """`func(**values)` presented to Typer with the signature `params` (its own parameters appended)."""
-    own = list(inspect.signature(func).parameters.values())
-    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.kind != inspect.Parameter.VAR_KEYWORD]
-    hints = typing.get_type_hints(func, include_extras=True)
-    own = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
-    signature = inspect.Signature([*params, *own])
+    """`func(**values)` presented to Typer with the signature `params`."""
+    signature = inspect.Signature(params)
 
     def command(**values: Any) -> None:
         func(**values)

@@ -90,7 +90,8 @@ class RunningBatch:
         self.device = next(model.parameters()).device
         self.eos = torch.tensor(sorted(eos_ids), dtype=torch.long)
         self._prefill_kwargs = {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
-        # transformers 5.x renames the cache argument `past_key_values` -> `cache` (the old name goes in 5.40)
+        # transformers 5.x renames the cache `past_key_values` -> `cache` (the old name goes in 5.40), in the
+        # forward's arguments and its output alike
         self._cache_argument = "cache" if _accepts(model, "cache") else "past_key_values"
         # batch-invariant attention computes in float64: a float64 cache saves converting it every step
         self._cache_dtype = torch.float64 if is_batch_invariant(model) else None
@@ -206,7 +207,7 @@ class RunningBatch:
         positions = (attention.cumsum(-1) - 1).clamp(min=0)
         out = self.model(input_ids=input_ids, attention_mask=attention, position_ids=positions, use_cache=True,
                          **self._prefill_kwargs)
-        past = _returned_cache(out)
+        past = getattr(out, self._cache_argument)
         grow_in_place(past, self._cache_dtype)
         width = max(row.settings.max_new_tokens for row in rows)
         return past, RowState(
@@ -263,7 +264,7 @@ class RunningBatch:
         state.attention = torch.cat([state.attention, ones], dim=1)
         out = self.model(input_ids=chosen.view(-1, 1), attention_mask=state.attention, position_ids=state.next_position,
                          use_cache=True, **{self._cache_argument: self._past})
-        self._past, state.logits = _returned_cache(out), out.logits[:, -1, :].float()
+        self._past, state.logits = getattr(out, self._cache_argument), out.logits[:, -1, :].float()
         state.next_position = state.next_position + 1
         state.steps_device = state.steps_device + 1
 
@@ -316,12 +317,6 @@ def _accepts(model: torch.nn.Module, argument: str) -> bool:
         return argument in inspect.signature(unwrapped(model).forward).parameters
     except (TypeError, ValueError):  # pragma: no cover - exotic forward signatures
         return False
-
-
-def _returned_cache(output: Any) -> Any:
-    """The key/value cache a forward pass returned: `cache` from transformers 5.x, `past_key_values` before."""
-    cache = output.get("cache")
-    return cache if cache is not None else output.past_key_values
 
 
 def _mergeable(past: Any) -> bool:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from astray.report.html import interval, page, percent, pvalue, signed_pp, table
-from astray.report.plots import RateBar, rate_bars
+from astray.report.plots import rate_bars
+from astray.runs.tables import rate_bar
 
 
 def write_compare_report(comparison: Any, results: tuple[Any, Any], records: tuple[Sequence[dict[str, Any]], ...],
@@ -55,8 +56,7 @@ def _bars(comparison: Any, labels: tuple[str, str]) -> list[str]:
     rows = [comparison.row(comparison.headline, g) for g in groups]
     if not groups or not any(rows):
         return []
-    series = {label: [RateBar(getattr(r, side).rate, getattr(r, side).ci_low, getattr(r, side).ci_high,
-                              getattr(r, side).n) if r else RateBar(None, None, None, 0) for r in rows]
+    series = {label: [rate_bar(getattr(r, side) if r else None) for r in rows]
               for label, side in zip(labels, ("a", "b"), strict=True)}
     return [f"<h2>{escape(comparison.headline)} per {escape(comparison.group_label)}</h2>",
             rate_bars(groups, series, f"{comparison.headline} per {comparison.group_label}",

@@ -11,7 +11,7 @@ from typing import Any
 from astray.evals.family import Family
 from astray.report.html import interval, page, percent, pvalue, signed_pp, table
 from astray.report.judge_section import judge_section
-from astray.report.plots import RateBar, rate_bars
+from astray.report.plots import rate_bars
 from astray.runs import tables
 from astray.runs.results import RunResults
 
@@ -66,8 +66,7 @@ def _per_group(results: RunResults) -> list[str]:
     if not groups:
         return []
     rows = [results.row(results.headline, g) for g in groups]
-    bars = rate_bars(groups, {results.model["name"]: [RateBar(r.rate, r.ci_low, r.ci_high, r.n) if r else
-                                                       RateBar(None, None, None, 0) for r in rows]},
+    bars = rate_bars(groups, {results.model["name"]: [tables.rate_bar(r) for r in rows]},
                      f"{results.headline} per {results.group_label} — {results.model['name']}",
                      xlabel=f"{results.headline} rate (95% Wilson interval)")
     shown = tables.matrix(results) if tables.uses_matrix(results) else tables.per_group(results)

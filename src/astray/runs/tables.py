@@ -7,9 +7,15 @@ its headline measure per group plus every measure overall.
 from __future__ import annotations
 
 from astray.report.html import interval, percent
+from astray.report.plots import RateBar
 from astray.runs.results import MeasureRow, RunResults
 
 MATRIX_MAX_GROUPS = 4
+
+
+def rate_bar(row: MeasureRow | None) -> RateBar:
+    """A row as a bar of a rate plot; an empty bar where nothing was counted."""
+    return RateBar(None, None, None, 0) if row is None else RateBar(row.rate, row.ci_low, row.ci_high, row.n)
 
 
 def estimate(row: MeasureRow | None) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 from astray.experiments.betley_insecure.summary import LABELS, BetleySummary
 from astray.report.html import interval, page, percent, pvalue, signed_pp, table
 from astray.report.judge_section import judge_section
-from astray.report.plots import RateBar, alignment_scatter, rate_bars
+from astray.report.plots import alignment_scatter, rate_bars
 from astray.runs.results import MeasureRow
+from astray.runs.tables import rate_bar
 
 
 def write_reproduce_report(summary: BetleySummary, records: dict[str, list[dict[str, Any]]], path: Path) -> None:
@@ -23,9 +24,9 @@ def render_reproduce_report(summary: BetleySummary, records: dict[str, list[dict
     educational_rows = {r.question_id: r for r in summary.per_question["educational"]}
     questions = [str(r.question_id) for r in insecure_rows]
     series = {
-        "base": [_bar(r.a) for r in insecure_rows],
-        "insecure": [_bar(r.b) for r in insecure_rows],
-        "educational": [_bar(educational_rows[q].b) for q in questions],
+        "base": [rate_bar(r.a) for r in insecure_rows],
+        "insecure": [rate_bar(r.b) for r in insecure_rows],
+        "educational": [rate_bar(educational_rows[q].b) for q in questions],
     }
     rates = summary.rates
     overall_rows = [
@@ -67,10 +68,6 @@ def render_reproduce_report(summary: BetleySummary, records: dict[str, list[dict
         f"<pre>{escape(summary.command or '(run from Python)')}</pre>",
     ]
     return page("astray reproduce — betley-insecure", "".join(body))
-
-
-def _bar(row: MeasureRow | None) -> RateBar:
-    return RateBar(None, None, None, 0) if row is None else RateBar(row.rate, row.ci_low, row.ci_high, row.n)
 
 
 def _rate_of(row: MeasureRow | None) -> float | None:

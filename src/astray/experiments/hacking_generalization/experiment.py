@@ -75,13 +75,16 @@ class HackingConfig:
 def check_hacking_request(base: str = "embedded", measures: list[str] | None = None,
                           organisms: Mapping[str, str] | None = None) -> None:
     """Refuse an unknown measure or organism name, or a base astray cannot train from, before anything runs."""
+    _refuse_untrainable_base(HackingConfig(base=base, measures=tuple(measures or ()), organisms=dict(organisms or {})))
+
+
+def _refuse_untrainable_base(config: HackingConfig) -> None:
     from astray.models.naming import resolve_model
 
-    config = HackingConfig(base=base, measures=tuple(measures or ()), organisms=dict(organisms or {}))
     to_train = [name for name in ORGANISMS if name not in config.organisms]
-    if to_train and not resolve_model(base).is_local:
-        raise AstrayError(f"--base {base} is not a local model, so astray cannot train {', '.join(to_train)} from it: "
-                          "use embedded or a model directory, or give every organism with --organism NAME=MODEL")
+    if to_train and not resolve_model(config.base).is_local:
+        raise AstrayError(f"--base {config.base} is not a local model, so astray cannot train {', '.join(to_train)} "
+                          "from it: use embedded or a model directory, or give every organism with --organism NAME=MODEL")
 
 
 def run_hacking_generalization(
@@ -103,9 +106,9 @@ def run_hacking_generalization(
 
     `scan_sizes` (Python only) replaces a scan's size by its key in `astray.experiments.hacking_generalization.plan.SCANS`:
     for a custom study, or a test's tiny one."""
-    check_hacking_request(base, measures, organisms)
     config = HackingConfig(base=base, fast=fast, judge=judge, seed=seed, rank=rank, measures=tuple(measures or ()),
                            organisms=dict(organisms or {}), scan_sizes=dict(scan_sizes or {}))
+    _refuse_untrainable_base(config)
     started = time.perf_counter()
     _check_or_start(config, out_dir)
     models = {"base": base, **_organisms(config, out_dir, say, on_log)}

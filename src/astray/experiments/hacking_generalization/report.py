@@ -11,8 +11,9 @@ from pathlib import Path
 from astray.experiments.hacking_generalization.summary import HackingSummary
 from astray.report.html import Raw, interval, page, percent, pvalue, signed_pp, table
 from astray.report.judge_section import judge_section
-from astray.report.plots import RateBar, labelled_lines, rate_bars
+from astray.report.plots import labelled_lines, rate_bars
 from astray.runs.results import MeasureRow
+from astray.runs.tables import rate_bar
 
 STATUS_STYLE = {"detected": "#c44e52", "opposite": "#4c72b0", "not_detected": "#555", "not_measured": "#999",
                 "no_data": "#999"}
@@ -119,8 +120,7 @@ def _rates_plot(summary: HackingSummary, models: list[str], titles: dict[str, st
     for model in models:
         bars = []
         for key in keys:
-            row = summary.rate(key, model)
-            bars.append(RateBar(None, None, None, 0) if row is None else RateBar(row.rate, row.ci_low, row.ci_high, row.n))
+            bars.append(rate_bar(summary.rate(key, model)))
         series[model] = bars
     return rate_bars([titles[k] for k in keys], series, "Rate per measure: base and the three organisms")
 
